@@ -1,0 +1,31 @@
+# Entry points: `make test` (everything CI runs) and `make demo` (keys of the Europe realm on moto).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+export PATH := $(abspath $(BIN)):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
+export ANSIBLE_CONFIG := $(abspath ansible.cfg)
+
+.PHONY: venv test unit clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | sed '/^WARNING: Location/d'
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | sed '/^WARNING: Location/d'
+	$(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest"
+	touch $@
+
+test: unit
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+
+
+clean:
+	rm -rf $(VENV) .pytest_cache cmk-report build dist
