@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The only place that talks to AWS: one small wrapper per call, one error type, one retry policy.
+
+botocore's own retries are switched off for these clients (see ``CLIENT_CONFIG``): botocore would
+resend a CreateKey whose response was lost and make a second key. Retries happen here instead,
+per call, and CreateKey is never among them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing SDK
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+CLIENT_CONFIG = {"retries": {"total_max_attempts": 1}}
+
+# KMS answers these when it is busy or briefly inconsistent; nothing was written.
+_TRANSIENT = ["ThrottlingException", "KMSInternalException", "DependencyTimeoutException", "HTTP5xx",
+              "ConnectionError"]
+# Just after CreateKey/CreateAlias, KMS may not see the key yet (eventual consistency).
+_FRESH = _TRANSIENT + ["NotFoundException", "KMSInvalidStateException"]
+
+
+class CmkAWSError(AnsibleAWSError):
+    pass
+
+
+class AliasTaken(Exception):
+    """CreateAlias lost a race: another run's key already holds the alias."""
+
+
+class _Errors(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = CmkAWSError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NotFoundException")
+
+
+class _Retry(AWSRetry):
+    """AWSRetry that also retries HTTP 5xx answers and dropped connections, bounded and jittered."""
+
+    base_class = (botocore.exceptions.ClientError, botocore.exceptions.ConnectionError,
+                  botocore.exceptions.HTTPClientError) if "botocore" in globals() else Exception
+
+    @staticmethod
+    def status_code_from_exception(error):
+        if not isinstance(error, botocore.exceptions.ClientError):
+            return "ConnectionError"
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+            return "HTTP5xx"
+        return error.response.get("Error", {}).get("Code")
+
+
+RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}
+_retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
+_retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
+
+
+# ---------------------------------------------------------------- reads
+
+
+@_Errors.list_error_handler("describe the key behind the alias")
+@_retry
+def describe_key(client, key_id: str) -> Optional[Dict[str, Any]]:
+    """KeyMetadata, or None when the alias (or key) does not exist."""
+    return client.describe_key(KeyId=key_id)["KeyMetadata"]
+
+
+@_Errors.common_error_handler("read the key policy")
+@_retry
+def get_key_policy(client, key_id: str) -> dict:
+    return json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+
+
+@_Errors.common_error_handler("read the key rotation status")
+@_retry
+def get_key_rotation(client, key_id: str) -> Tuple[bool, Optional[int]]:
+    status = client.get_key_rotation_status(KeyId=key_id)
+    return status["KeyRotationEnabled"], status.get("RotationPeriodInDays")
+
+
+@_Errors.common_error_handler("read the key's tags")
+@_retry
+def list_tags(client, key_id: str) -> Dict[str, str]:
+    tags: Dict[str, str] = {}
+    kwargs: Dict[str, Any] = {"KeyId": key_id}
+    while True:
+        page = client.list_resource_tags(**kwargs)
+        tags.update({t["TagKey"]: t["TagValue"] for t in page.get("Tags", [])})
+        if not page.get("Truncated"):
+            return tags
+        kwargs["Marker"] = page["NextMarker"]
+
+
+@_Errors.common_error_handler("find out the account of the credentials")
+@_retry
+def caller_identity(sts) -> Tuple[str, str]:
+    identity = sts.get_caller_identity()
+    return identity["Account"], identity["Arn"]
+
+
+@_Errors.common_error_handler("look up keys by their marker tag")
+@_retry
+def keys_tagged(tagging, key: str, value: str) -> List[Dict[str, Any]]:
+    """Keys carrying tag ``key=value`` with their tags, via the tagging API (no listing of keys)."""
+    found = []
+    kwargs: Dict[str, Any] = {"TagFilters": [{"Key": key, "Values": [value]}], "ResourceTypeFilters": ["kms:key"]}
+    while True:
+        page = tagging.get_resources(**kwargs)
+        for item in page.get("ResourceTagMappingList", []):
+            found.append({"arn": item["ResourceARN"], "tags": {t["Key"]: t["Value"] for t in item.get("Tags", [])}})
+        if not page.get("PaginationToken"):
+            return found
+        kwargs["PaginationToken"] = page["PaginationToken"]
+
+
+# ---------------------------------------------------------------- writes
+
+
+@_Errors.common_error_handler("create the key")
+def create_key(client, policy: dict, description: str, tags: Dict[str, str], bypass_lockout_check: bool):
+    """One CreateKey attempt, never retried here: the caller first checks whether it happened."""
+    return client.create_key(
+        Policy=json.dumps(policy),
+        Description=description,
+        KeyUsage="ENCRYPT_DECRYPT",
+        KeySpec="SYMMETRIC_DEFAULT",
+        Origin="AWS_KMS",
+        MultiRegion=False,
+        BypassPolicyLockoutSafetyCheck=bypass_lockout_check,
+        Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())],
+    )["KeyMetadata"]
+
+
+def create_key_transient(error: CmkAWSError) -> bool:
+    """Did this CreateKey failure happen before the write (throttled), so a retry is safe?"""
+    exc = error.exception
+    return isinstance(exc, botocore.exceptions.ClientError) and \
+        exc.response.get("Error", {}).get("Code") == "ThrottlingException"
+
+
+def create_key_unknown(error: CmkAWSError) -> bool:
+    """Might this CreateKey failure hide a key that was made (5xx, lost response)?"""
+    return _Retry.status_code_from_exception(error.exception) in ("HTTP5xx", "ConnectionError",
+                                                                   "KMSInternalException",
+                                                                   "DependencyTimeoutException")
+
+
+@_Errors.common_error_handler("create the alias")
+@_retry_fresh
+def _create_alias(client, alias: str, key_id: str) -> None:
+    client.create_alias(AliasName=alias, TargetKeyId=key_id)
+
+
+def create_alias(client, alias: str, key_id: str) -> None:
+    """Point a new alias at ``key_id``; raise AliasTaken when another key got there first."""
+    try:
+        _create_alias(client, alias, key_id)
+    except CmkAWSError as e:
+        if is_boto3_error_code("AlreadyExistsException", e.exception):
+            raise AliasTaken(alias) from None
+        raise
+
+
+@_Errors.common_error_handler("write the key policy")
+@_retry_fresh
+def put_key_policy(client, key_id: str, policy: dict, bypass_lockout_check: bool) -> None:
+    client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy),
+                          BypassPolicyLockoutSafetyCheck=bypass_lockout_check)
+
+
+@_Errors.common_error_handler("update the key description")
+@_retry
+def update_key_description(client, key_id: str, description: str) -> None:
+    client.update_key_description(KeyId=key_id, Description=description)
+
+
+@_Errors.common_error_handler("enable key rotation")
+@_retry_fresh
+def enable_key_rotation(client, key_id: str, days: int) -> None:
+    client.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=days)
+
+
+@_Errors.common_error_handler("disable key rotation")
+@_retry
+def disable_key_rotation(client, key_id: str) -> None:
+    client.disable_key_rotation(KeyId=key_id)
+
+
+@_Errors.common_error_handler("tag the key")
+@_retry_fresh
+def tag_resource(client, key_id: str, tags: Dict[str, str]) -> None:
+    client.tag_resource(KeyId=key_id, Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())])
+
+
+@_Errors.common_error_handler("untag the key")
+@_retry
+def untag_resource(client, key_id: str, keys: List[str]) -> None:
+    client.untag_resource(KeyId=key_id, TagKeys=keys)
+
+
+# KMS wants the key id, not the ARN, for these (moto answers 500 to an ARN).
+@_Errors.common_error_handler("enable the key")
+@_retry
+def enable_key(client, key_id: str) -> None:
+    client.enable_key(KeyId=key_id)
+
+
+@_Errors.common_error_handler("disable the key")
+@_retry_fresh
+def disable_key(client, key_id: str) -> None:
+    client.disable_key(KeyId=key_id)
+
+
+@_Errors.common_error_handler("cancel the key's deletion")
+@_retry
+def cancel_key_deletion(client, key_id: str) -> None:
+    client.cancel_key_deletion(KeyId=key_id)
+
+
+@_Errors.common_error_handler("schedule the key's deletion")
+@_retry
+def schedule_key_deletion(client, key_id: str, days: int) -> None:
+    client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=days)

@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure decisions: (current key, desired state) -> the actions, the predicted result and the diff.
+
+``current`` is what the read calls returned: ``metadata`` (DescribeKey's KeyMetadata), ``policy``
+(dict), ``rotation_enabled``, ``rotation_period_days`` (None when AWS does not say) and ``tags``.
+Nothing here talks to AWS; the same plan serves check mode (stop after planning) and real runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+
+from .policy import policy_needs_update
+from .validate import MARKER_PREFIX
+from .validate import alias_name
+from .validate import user_tags
+
+MARKER_ALIAS = MARKER_PREFIX + "alias"
+MARKER_ATTEMPT = MARKER_PREFIX + "attempt"
+MARKER_SUPERSEDED = MARKER_PREFIX + "superseded-by"
+
+KEY_SPEC = {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS", "MultiRegion": False}
+
+Action = Tuple[str, Dict[str, Any]]
+
+
+class Plan(NamedTuple):
+    actions: List[Action]
+    result: Dict[str, Any]
+    diff: Dict[str, Dict[str, Any]]
+    warnings: List[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.actions)
+
+
+def desired_state(params: Mapping[str, Any], policy: dict, region: str) -> Dict[str, Any]:
+    """What the module was asked for, in the shape the planners read."""
+    return {
+        "alias": alias_name(params["alias"]),
+        "region": region,
+        "state": params["state"],
+        "policy": policy,
+        "description": params["description"],
+        "enabled": params["enabled"],
+        "enable_key_rotation": params["enable_key_rotation"],
+        "rotation_period_days": params["rotation_period_days"],
+        "tags": user_tags(params.get("tags")),
+        "purge_tags": params["purge_tags"],
+        "pending_window_days": params["pending_window_days"],
+        "cancel_pending_deletion": params["cancel_pending_deletion"],
+        "adopt": params["adopt"],
+    }
+
+
+def spec_mismatches(metadata: Mapping[str, Any]) -> Dict[str, Any]:
+    """The key's properties that differ from the CMK key spec (they can never be changed in place)."""
+    # DescribeKey may leave out KeyUsage and MultiRegion; AWS's defaults apply then.
+    seen = {
+        "KeySpec": metadata.get("KeySpec", metadata.get("CustomerMasterKeySpec")),
+        "KeyUsage": metadata.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        "Origin": metadata.get("Origin", "AWS_KMS"),
+        "MultiRegion": bool(metadata.get("MultiRegion", False)),
+    }
+    return {k: v for k, v in seen.items() if v != KEY_SPEC[k]}
+
+
+def key_problem(current: Mapping[str, Any], desired: Mapping[str, Any]) -> Optional[str]:
+    """Why the key behind the alias must not be touched, or None."""
+    meta = current["metadata"]
+    where = f"{desired['alias']} in {desired['region']} points at {meta['Arn']}"
+    if meta.get("KeyManager", "CUSTOMER") != "CUSTOMER":
+        return f"{where}, an AWS managed key"
+    if current["tags"].get(MARKER_ALIAS) != desired["alias"] and not desired["adopt"]:
+        return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
+                "set adopt=true to manage it, or choose another alias")
+    if desired["state"] == "absent":
+        return None
+    wrong = spec_mismatches(meta)
+    if wrong:
+        return (f"{where}, whose {wrong} does not match the CMK key spec {KEY_SPEC}; a key is never replaced "
+                "(a new ARN means re-enrolling with Atlassian): move the alias or choose another one")
+    state = meta["KeyState"]
+    if state == "PendingDeletion" and not desired["cancel_pending_deletion"]:
+        return (f"{where}, which is pending deletion (on {meta.get('DeletionDate')}); set "
+                "cancel_pending_deletion=true to keep it (it stays disabled unless enabled=true)")
+    if state not in ("Enabled", "Disabled", "PendingDeletion"):
+        return f"{where}, whose state {state} this module cannot manage"
+    return None
+
+
+def result_of(metadata: Mapping[str, Any], policy: Optional[dict], rotation: Tuple[bool, Optional[int]],
+              tags: Mapping[str, str], alias: str, region: str, account_id: Optional[str]) -> Dict[str, Any]:
+    """The module's return values, the same keys in check mode and in real runs."""
+    return {
+        "key_arn": metadata.get("Arn"),
+        "key_id": metadata.get("KeyId"),
+        "alias": alias,
+        "region": region,
+        "account_id": metadata.get("AWSAccountId", account_id),
+        "key_state": metadata["KeyState"],
+        "enabled": metadata["KeyState"] == "Enabled",
+        "description": metadata.get("Description", ""),
+        "policy": policy,
+        "rotation_enabled": rotation[0],
+        "rotation_period_days": rotation[1],
+        "tags": dict(tags),
+    }
+
+
+def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
+    keys = ("key_state", "enabled", "description", "policy", "rotation_enabled", "rotation_period_days", "tags")
+    return {k: result[k] for k in keys}
+
+
+def _tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bool) -> Tuple[Dict[str, str], List[str]]:
+    to_set = {k: v for k, v in wanted.items() if current.get(k) != v}
+    keep = (MARKER_PREFIX, "aws:")
+    to_remove = sorted(k for k in current if purge and k not in wanted and not k.lower().startswith(keep))
+    return to_set, to_remove
+
+
+def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account_id: str) -> Plan:
+    """Bring an existing key to ``desired``; its ARN never changes."""
+    meta = dict(current["metadata"])
+    actions: List[Action] = []
+    warnings: List[str] = []
+    state = meta["KeyState"]
+
+    if state == "PendingDeletion":
+        actions.append(("cancel_key_deletion", {}))
+        state = "Disabled"  # what CancelKeyDeletion leaves behind
+    if desired["enabled"] is True and state == "Disabled":
+        actions.append(("enable_key", {}))
+        state = "Enabled"
+
+    policy = current["policy"]
+    if policy_needs_update(policy, desired["policy"], account_id):
+        actions.append(("put_key_policy", {"policy": desired["policy"]}))
+        policy = desired["policy"]
+
+    if meta.get("Description", "") != desired["description"]:
+        actions.append(("update_key_description", {"description": desired["description"]}))
+        meta["Description"] = desired["description"]
+
+    rotation = (current["rotation_enabled"], current["rotation_period_days"])
+    wanted_rotation = (desired["enable_key_rotation"],
+                       desired["rotation_period_days"] if desired["enable_key_rotation"] else None)
+    period_differs = rotation[1] is not None and rotation[1] != wanted_rotation[1]
+    if rotation[0] != wanted_rotation[0] or (wanted_rotation[0] and period_differs):
+        if state != "Enabled":
+            # KMS refuses rotation changes on a disabled key, and a revoked key is never enabled for it.
+            warnings.append(f"{desired['alias']} in {desired['region']} is disabled: its rotation settings "
+                            "will be applied when it is enabled again")
+        elif wanted_rotation[0]:
+            actions.append(("enable_key_rotation", {"days": wanted_rotation[1]}))
+            rotation = wanted_rotation
+        else:
+            actions.append(("disable_key_rotation", {}))
+            rotation = (False, None)
+
+    wanted_tags = dict(desired["tags"])
+    if current["tags"].get(MARKER_ALIAS) != desired["alias"]:
+        wanted_tags[MARKER_ALIAS] = desired["alias"]  # adopted: ours from now on
+    to_set, to_remove = _tag_changes(current["tags"], wanted_tags, desired["purge_tags"])
+    tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
+    tags.update(to_set)
+    if to_set:
+        actions.append(("tag_resource", {"tags": to_set}))
+    if to_remove:
+        actions.append(("untag_resource", {"keys": to_remove}))
+
+    if desired["enabled"] is False and state == "Enabled":
+        actions.append(("disable_key", {}))  # last, so the changes above could still be made
+        state = "Disabled"
+
+    meta["KeyState"] = state
+    before = result_of(current["metadata"], current["policy"],
+                       (current["rotation_enabled"], current["rotation_period_days"]), current["tags"],
+                       desired["alias"], desired["region"], account_id)
+    after = result_of(meta, policy, rotation, tags, desired["alias"], desired["region"], account_id)
+    return Plan(actions, after, {"before": _view(before), "after": _view(after)}, warnings)
+
+
+def plan_absent(current: Mapping[str, Any], desired: Mapping[str, Any], account_id: str) -> Plan:
+    """Schedule the aliased key's deletion; the alias stays, so the key can still be found and restored."""
+    meta = dict(current["metadata"])
+    rotation = (current["rotation_enabled"], current["rotation_period_days"])
+    before = result_of(meta, current["policy"], rotation, current["tags"], desired["alias"], desired["region"],
+                       account_id)
+    if meta["KeyState"] == "PendingDeletion":
+        return Plan([], before, {"before": _view(before), "after": _view(before)}, [])
+    meta["KeyState"] = "PendingDeletion"
+    after = result_of(meta, current["policy"], rotation, current["tags"], desired["alias"], desired["region"],
+                      account_id)
+    actions = [("schedule_key_deletion", {"days": desired["pending_window_days"]})]
+    return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
+
+
+def creation_tags(desired: Mapping[str, Any], attempt: str) -> Dict[str, str]:
+    """A new key's tags: the user's and the markers that make creation crash- and race-safe."""
+    return dict(desired["tags"], **{MARKER_ALIAS: desired["alias"], MARKER_ATTEMPT: attempt})
+
+
+def plan_create(desired: Mapping[str, Any], account_id: str, attempt: str) -> Plan:
+    """A key that does not exist yet: what creating it does, and what it will look like."""
+    enabled = desired["enabled"] is not False
+    actions: List[Action] = [("create_key", {}), ("create_alias", {})]
+    rotation: Tuple[bool, Optional[int]] = (False, None)
+    if desired["enable_key_rotation"]:
+        actions.append(("enable_key_rotation", {"days": desired["rotation_period_days"]}))
+        rotation = (True, desired["rotation_period_days"])
+    if not enabled:
+        actions.append(("disable_key", {}))
+    meta = {"Arn": None, "KeyId": None, "AWSAccountId": account_id,
+            "KeyState": "Enabled" if enabled else "Disabled", "Description": desired["description"]}
+    after = result_of(meta, desired["policy"], rotation, creation_tags(desired, attempt),
+                      desired["alias"], desired["region"], account_id)
+    return Plan(actions, after, {"before": {}, "after": _view(after)}, [])

@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure input checks: every error names the option and the value, and none needs AWS."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping, Optional
+
+ALIAS_PREFIX = "alias/"
+MARKER_PREFIX = "cmkops:atlassian_cmk:"
+
+_ALIAS_NAME = re.compile(r"^[A-Za-z0-9/_-]+$")
+_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+# aws:PrincipalOrgPaths: o-<org>/ then root, OU ids or wildcards, ending in /*
+# e.g. o-rab3nm4fez/*/ou-ab12-cdef3456/*  or  o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*
+_ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}(/(\*|r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))*/\*$")
+_SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+ROTATION_DAYS = (90, 2560)
+PENDING_WINDOW_DAYS = (7, 30)
+
+
+class InvalidInput(ValueError):
+    """One bad option value; the message names the option and the value."""
+
+    def __init__(self, option: str, value: Any, reason: str):
+        self.option = option
+        self.value = value
+        super().__init__(f"{option}={value!r}: {reason}")
+
+
+def alias_name(alias: str) -> str:
+    """``alias`` as AWS spells it (``alias/NAME``), accepting it with or without the prefix."""
+    return alias if alias.startswith(ALIAS_PREFIX) else ALIAS_PREFIX + alias
+
+
+def check_alias(alias: Any) -> List[InvalidInput]:
+    if not isinstance(alias, str) or not alias:
+        return [InvalidInput("alias", alias, "must be a non-empty string")]
+    full = alias_name(alias)
+    name = full[len(ALIAS_PREFIX):]
+    if not name or not _ALIAS_NAME.match(name):
+        return [InvalidInput("alias", alias, "the name after alias/ must be 1-256 characters of A-Z a-z 0-9 / _ -")]
+    if len(full) > 256:
+        return [InvalidInput("alias", alias, f"alias/NAME is {len(full)} characters; AWS allows 256")]
+    if name.lower().startswith("aws/"):
+        return [InvalidInput("alias", alias, "alias/aws/ is reserved for AWS managed keys")]
+    return []
+
+
+def check_account_id(account_id: Optional[str]) -> List[InvalidInput]:
+    if account_id is None or _ACCOUNT_ID.match(str(account_id)):
+        return []
+    return [InvalidInput("account_id", account_id, "must be exactly 12 digits")]
+
+
+def check_org_paths(org_paths: Optional[List[str]], needed: bool) -> List[InvalidInput]:
+    if not org_paths:
+        if needed:
+            return [InvalidInput("org_paths", org_paths, "is required by the built-in policy template "
+                                 "and by templates that use OrganisationalUnits")]
+        return []
+    return [
+        InvalidInput("org_paths", path, "is not an AWS Organizations path such as o-rab3nm4fez/*/ou-ab12-cdef3456/*")
+        for path in org_paths
+        if not isinstance(path, str) or not _ORG_PATH.match(path)
+    ]
+
+
+def check_range(option: str, value: int, bounds: tuple) -> List[InvalidInput]:
+    low, high = bounds
+    if low <= value <= high:
+        return []
+    return [InvalidInput(option, value, f"must be between {low} and {high}")]
+
+
+def check_via_services(services: List[str]) -> List[InvalidInput]:
+    if not services:
+        return [InvalidInput("via_services", services, "must name at least one AWS service")]
+    return [
+        InvalidInput("via_services", s, "must be an AWS service endpoint prefix such as dynamodb or s3")
+        for s in services
+        if not isinstance(s, str) or not _SERVICE.match(s)
+    ]
+
+
+def check_tags(tags: Optional[Mapping[str, Any]]) -> List[InvalidInput]:
+    errors = []
+    for key, value in (tags or {}).items():
+        if not 1 <= len(key) <= 128:
+            errors.append(InvalidInput("tags", key, "a tag key must be 1-128 characters"))
+        elif key.lower().startswith("aws:"):
+            errors.append(InvalidInput("tags", key, "the aws: prefix is reserved for AWS"))
+        elif key.startswith(MARKER_PREFIX):
+            errors.append(InvalidInput("tags", key, f"the {MARKER_PREFIX} prefix is reserved for this collection"))
+        elif len(str(value)) > 256:
+            errors.append(InvalidInput("tags", {key: value}, "a tag value must be at most 256 characters"))
+    return errors
+
+
+def check_description(description: str) -> List[InvalidInput]:
+    if len(description) <= 8192:
+        return []
+    return [InvalidInput("description", description[:40] + "...", "must be at most 8192 characters")]
+
+
+def check_params(params: Mapping[str, Any], org_paths_needed: bool) -> List[InvalidInput]:
+    """Every check of the module's options that needs no AWS call, in the options' order."""
+    errors = check_alias(params["alias"])
+    errors += check_account_id(params.get("account_id"))
+    errors += check_org_paths(params.get("org_paths"), org_paths_needed)
+    errors += check_via_services(params["via_services"])
+    errors += check_description(params["description"])
+    errors += check_tags(params.get("tags"))
+    errors += check_range("rotation_period_days", params["rotation_period_days"], ROTATION_DAYS)
+    errors += check_range("pending_window_days", params["pending_window_days"], PENDING_WINDOW_DAYS)
+    return errors
+
+
+def user_tags(tags: Optional[Mapping[str, Any]]) -> Dict[str, str]:
+    """Tag values as AWS stores them: strings."""
+    return {k: str(v) for k, v in (tags or {}).items()}

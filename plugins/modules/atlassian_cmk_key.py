@@ -1,0 +1,363 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: atlassian_cmk_key
+version_added: 0.1.0
+short_description: Ensure the AWS KMS key behind Atlassian Cloud customer-managed keys (CMK) in one region
+description:
+  - Ensures one symmetric AWS KMS key in one region for Atlassian Cloud customer-managed keys (CMK):
+    the key, its alias, its key policy built from Atlassian's template, its rotation and its tags.
+  - The key is found by its alias with a single C(DescribeKey); the account's keys and aliases are never listed
+    on the normal path. A run that changes nothing makes four read calls.
+  - A key is never replaced. Its ARN is what Atlassian enrols, so a new key would mean re-enrolling.
+  - Creation is crash-safe and race-safe. A new key carries marker tags (the alias it is for, and a token for
+    the attempt), so a run that died between C(CreateKey) and C(CreateAlias) is finished by the next run, a lost
+    C(CreateKey) answer is found again instead of being retried blindly, and of concurrent runs only one key keeps
+    the alias; the others are tagged as superseded and scheduled for deletion after 7 days.
+  - Use the C(cmkops.atlassian_cmk.realm_keys) role to ensure the keys of every region of a realm.
+author:
+  - cmkops contributors
+options:
+  alias:
+    description:
+      - The key's alias, with or without the V(alias/) prefix.
+      - 1 to 256 characters of V(A-Z), V(a-z), V(0-9), V(/), V(_) and V(-). Aliases under V(alias/aws/) are
+        reserved for AWS and refused.
+    type: str
+    default: atlassian-cmk-key
+    version_added: 0.1.0
+  state:
+    description:
+      - V(present) ensures the key; V(absent) schedules the deletion of the aliased key after
+        O(pending_window_days). The alias stays until AWS deletes the key, so the key can still be found and
+        kept with O(cancel_pending_deletion=true).
+    type: str
+    choices: [present, absent]
+    default: present
+    version_added: 0.1.0
+  enabled:
+    description:
+      - Unset leaves the key's enabled state alone, so a key disabled on purpose to revoke Atlassian's access
+        is never enabled again silently.
+      - V(false) disables the key (revocation); V(true) enables it (restoration).
+      - A new key is created enabled unless O(enabled=false).
+    type: bool
+    version_added: 0.1.0
+  account_id:
+    description:
+      - The 12-digit AWS account the key must be in.
+      - When the credentials belong to another account the module fails before any write.
+      - Unset, the account is read from the existing key's ARN, or from C(sts:GetCallerIdentity) when a key
+        is to be created.
+    type: str
+    version_added: 0.1.0
+  org_paths:
+    description:
+      - Atlassian's OrgPath(s), the AWS Organizations paths that the key policy lets use the key,
+        for example V(o-rab3nm4fez/*/ou-ab12-cdef3456/*).
+      - Required with the built-in policy template and with a O(policy_template) that uses the
+        V(OrganisationalUnits) token.
+    type: list
+    elements: str
+    aliases: [organisational_units]
+    version_added: 0.1.0
+  policy_template:
+    description:
+      - A key policy template as JSON text, such as the one Atlassian publishes.
+      - V(AWSACCOUNTID) and V(AWSREGION) are replaced inside strings; a JSON string that is exactly
+        V(OrganisationalUnits) becomes the list of O(org_paths).
+      - Any token left over, or another template's V(<...>) placeholder, is an error.
+      - Mutually exclusive with O(policy).
+    type: str
+    version_added: 0.1.0
+  policy:
+    description:
+      - A complete key policy, used as given.
+      - Mutually exclusive with O(policy_template).
+    type: json
+    version_added: 0.1.0
+  via_services:
+    description:
+      - The AWS services allowed to use the key on Atlassian's behalf in the built-in template's
+        C(AwsManagedService) statements, as endpoint prefixes; each becomes a
+        C(kms:ViaService) value V(<service>.<region>.amazonaws.com).
+    type: list
+    elements: str
+    default: [dynamodb, ec2, elasticache, es, kinesis, rds, s3, secretsmanager, sns, sqs]
+    version_added: 0.1.0
+  description:
+    description:
+      - The key's description.
+    type: str
+    default: Atlassian Cloud customer-managed key (CMK)
+    version_added: 0.1.0
+  tags:
+    description:
+      - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
+        prefix are refused.
+    type: dict
+    aliases: [resource_tags]
+    version_added: 0.1.0
+  purge_tags:
+    description:
+      - Remove tags not in O(tags). The collection's own marker tags are never removed.
+    type: bool
+    default: true
+    version_added: 0.1.0
+  enable_key_rotation:
+    description:
+      - Whether AWS rotates the key material automatically.
+    type: bool
+    default: true
+    version_added: 0.1.0
+  rotation_period_days:
+    description:
+      - Days between automatic rotations, from 90 to 2560.
+    type: int
+    default: 365
+    version_added: 0.1.0
+  pending_window_days:
+    description:
+      - Days before a key scheduled for deletion with O(state=absent) is deleted, from 7 to 30.
+    type: int
+    default: 30
+    version_added: 0.1.0
+  cancel_pending_deletion:
+    description:
+      - A key found pending deletion with O(state=present) makes the module fail, unless this is V(true);
+        then its deletion is cancelled. The key stays disabled unless O(enabled=true).
+    type: bool
+    default: false
+    version_added: 0.1.0
+  adopt:
+    description:
+      - An alias that points at a key this collection did not create (one without the
+        V(cmkops:atlassian_cmk:alias) marker tag) makes the module fail, unless this is V(true);
+        then the key is managed and marked as this collection's.
+    type: bool
+    default: false
+    version_added: 0.1.0
+  bypass_policy_lockout_safety_check:
+    description:
+      - Write a policy even when no statement lets the account's root or the caller call
+        C(kms:PutKeyPolicy) again. Such a key can no longer be managed; AWS support must unlock it.
+    type: bool
+    default: false
+    version_added: 0.1.0
+  allow_wildcard_principal:
+    description:
+      - Write a policy with an C(Allow) statement for every AWS principal (V(*)) and no condition at all.
+        Refused by default, since it opens the key to every AWS account.
+    type: bool
+    default: false
+    version_added: 0.1.0
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Writes nothing and returns the predicted result, with the same keys as a real run.
+  diff_mode:
+    support: full
+    description: Shows the key's policy, tags, state, rotation and description before and after.
+notes:
+  - The built-in template follows the statement structure of Atlassian's published template. It is a
+    reconstruction from Atlassian's and AWS's documentation, not Atlassian's file; whoever holds Atlassian's
+    current template should pass it as O(policy_template).
+  - Policies are compared semantically (statement and action order, a string against a one-item list, an
+    account id against its root ARN), so AWS's reformatting is not reported as drift.
+  - KMS refuses rotation changes on a disabled key. They are applied when the key is enabled again, and
+    the module warns meanwhile.
+  - The tagging API, used only while creating a key to find an earlier run's unfinished key, is eventually
+    consistent on AWS; a key made a few seconds earlier may not be seen yet.
+  - Botocore's own retries are switched off for this module. Throttling, AWS 5xx answers and dropped
+    connections are retried with jittered backoff, and C(CreateKey) is retried only once it is known not
+    to have made a key.
+seealso:
+  - module: amazon.aws.kms_key
+  - name: Set up your AWS account and create a KMS key policy
+    description: Atlassian's guide to customer-managed keys.
+    link: https://support.atlassian.com/organization-administration/docs/set-up-your-aws-account-and-create-a-kms-key-policy/
+  - name: Key states of AWS KMS keys
+    description: What KMS allows in each key state.
+    link: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+"""
+
+EXAMPLES = r"""
+- name: Ensure the CMK key in Frankfurt with the built-in template
+  cmkops.atlassian_cmk.atlassian_cmk_key:
+    region: eu-central-1
+    org_paths:
+      - o-rab3nm4fez/*/ou-ab12-cdef3456/*
+  register: cmk_key
+
+- name: Ensure the key from Atlassian's published template, guarding the account
+  cmkops.atlassian_cmk.atlassian_cmk_key:
+    region: eu-west-1
+    account_id: "111122223333"
+    alias: alias/atlassian-cmk-key
+    policy_template: "{{ lookup('ansible.builtin.file', 'atlassian-cmk-policy.json') }}"
+    org_paths:
+      - o-rab3nm4fez/*/ou-ab12-cdef3456/*
+    tags:
+      owner: platform-security
+
+- name: Revoke Atlassian's access by disabling the key
+  cmkops.atlassian_cmk.atlassian_cmk_key:
+    region: eu-central-1
+    org_paths:
+      - o-rab3nm4fez/*/ou-ab12-cdef3456/*
+    enabled: false
+
+- name: Restore a key that was scheduled for deletion
+  cmkops.atlassian_cmk.atlassian_cmk_key:
+    region: eu-central-1
+    org_paths:
+      - o-rab3nm4fez/*/ou-ab12-cdef3456/*
+    cancel_pending_deletion: true
+    enabled: true
+
+- name: Schedule the key's deletion in 7 days
+  cmkops.atlassian_cmk.atlassian_cmk_key:
+    region: eu-central-1
+    state: absent
+    pending_window_days: 7
+"""
+
+RETURN = r"""
+key_arn:
+  description: The key's ARN, the value Atlassian enrols. Null in check mode for a key that would be created.
+  returned: always
+  type: str
+  sample: arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+key_id:
+  description: The key's id. Null in check mode for a key that would be created.
+  returned: always
+  type: str
+  sample: 1234abcd-12ab-34cd-56ef-1234567890ab
+alias:
+  description: The key's alias, with the V(alias/) prefix.
+  returned: always
+  type: str
+  sample: alias/atlassian-cmk-key
+region:
+  description: The key's region.
+  returned: always
+  type: str
+  sample: eu-central-1
+account_id:
+  description: The key's AWS account.
+  returned: always
+  type: str
+  sample: "111122223333"
+key_state:
+  description: The key's state after the run (predicted in check mode); null when there is no key.
+  returned: always
+  type: str
+  sample: Enabled
+enabled:
+  description: Whether the key is enabled after the run.
+  returned: always
+  type: bool
+  sample: true
+description:
+  description: The key's description.
+  returned: always
+  type: str
+  sample: Atlassian Cloud customer-managed key (CMK)
+policy:
+  description: The key policy after the run.
+  returned: always
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Sid": "EnableRoleDelegation", "Effect": "Allow",
+           "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}
+rotation_enabled:
+  description: Whether automatic rotation is on.
+  returned: always
+  type: bool
+  sample: true
+rotation_period_days:
+  description: Days between rotations; null when rotation is off or AWS does not report it.
+  returned: always
+  type: int
+  sample: 365
+tags:
+  description: The key's tags, the collection's marker tags included.
+  returned: always
+  type: dict
+  sample: {"owner": "platform-security", "cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key"}
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import KeyProblem
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import Run
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
+
+ARGUMENT_SPEC = dict(
+    alias=dict(type="str", default="atlassian-cmk-key"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    enabled=dict(type="bool"),
+    account_id=dict(type="str"),
+    org_paths=dict(type="list", elements="str", aliases=["organisational_units"]),
+    policy_template=dict(type="str"),
+    policy=dict(type="json"),
+    via_services=dict(type="list", elements="str", default=list(DEFAULT_VIA_SERVICES)),
+    description=dict(type="str", default="Atlassian Cloud customer-managed key (CMK)"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
+    enable_key_rotation=dict(type="bool", default=True),
+    rotation_period_days=dict(type="int", default=365),
+    pending_window_days=dict(type="int", default=30),
+    cancel_pending_deletion=dict(type="bool", default=False),
+    adopt=dict(type="bool", default=False),
+    bypass_policy_lockout_safety_check=dict(type="bool", default=False),
+    allow_wildcard_principal=dict(type="bool", default=False),
+)
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[("policy", "policy_template")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    # Every input is checked before the first AWS call; the error names the option and the value.
+    errors = check_params(params, org_paths_needed(params)) or lint_template(params, module.region)
+    if errors:
+        module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
+
+    run = Run(params, module.region, module.client("kms", config=CLIENT_CONFIG),
+              lambda service: module.client(service, config=CLIENT_CONFIG), module.check_mode)
+    try:
+        plan = ensure(run)
+    except InvalidInput as e:
+        module.fail_json(msg=str(e), invalid_options=[e.option])
+    except KeyProblem as e:
+        module.fail_json(msg=str(e))
+    except CmkAWSError as e:
+        module.fail_json_aws_error(e)
+
+    for warning in plan.warnings:
+        module.warn(warning)
+    if module._diff:
+        module.exit_json(changed=plan.changed, diff=plan.diff, **plan.result)
+    module.exit_json(changed=plan.changed, **plan.result)
+
+
+if __name__ == "__main__":
+    main()
