@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 
-.PHONY: venv test unit clean
+.PHONY: venv test unit integration demo clean
 
 venv: $(STAMP)
 
@@ -20,11 +20,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest"
 	touch $@
 
-test: unit
+test: unit integration
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
 
+# The module through Ansible against moto servers the tests start (one per xdist worker).
+integration: venv
+	$(BIN)/pytest -q -n 2 tests/integration
+
+demo: venv
+	$(BIN)/python tools/demo.py
 
 
 clean:

@@ -105,7 +105,7 @@ def desired_policy(params: Dict[str, Any], account_id: str, region: str) -> dict
 
 
 def org_paths_needed(params: Dict[str, Any]) -> bool:
-    if params.get("policy") is not None:
+    if params.get("state") == "absent" or params.get("policy") is not None:
         return False
     if params.get("policy_template") is not None:
         return template_uses_org_paths(params["policy_template"])
@@ -266,6 +266,8 @@ def lint_policy(option: str, policy: dict, account_id: str, caller_arn: Optional
 
 def lint_template(params: Dict[str, Any], region: Optional[str]) -> List[InvalidInput]:
     """Lint the policy before any AWS call, with a stand-in account (lockout waits for the real one)."""
+    if params.get("state") == "absent":
+        return []
     try:
         policy = desired_policy(params, STAND_IN_ACCOUNT, region or "us-east-1")
     except InvalidInput as e:

@@ -1,0 +1,106 @@
+"""The module through Ansible, against a moto server this session starts on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.moto_server import MotoServer  # noqa: E402
+
+MODULE = "cmkops.atlassian_cmk.atlassian_cmk_key"
+ORG_PATH = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
+REGION = "eu-west-1"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def moto(moto_server):
+    moto_server.reset()
+    return moto_server
+
+
+class Result(dict):
+    @property
+    def failed(self) -> bool:
+        return bool(self.get("failed"))
+
+
+def ansible_env(**extra) -> dict:
+    env = dict(os.environ, **CREDENTIALS)
+    env.update(
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"),
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
+    )
+    env.update(extra)
+    return env
+
+
+def run_module(moto_server, check: bool = False, diff: bool = False, env: dict | None = None, **args) -> Result:
+    """Run the module once with ``ansible localhost -m``; return its result."""
+    args.setdefault("region", REGION)
+    args.setdefault("endpoint_url", moto_server.url)
+    cmd = [str(Path(sys.executable).with_name("ansible")), "localhost", "-m", MODULE, "-a", json.dumps(args),
+           "-e", f"ansible_python_interpreter={sys.executable}"]
+    cmd += ["--check"] if check else []
+    cmd += ["--diff"] if diff else []
+    proc = subprocess.run(cmd, env=ansible_env(**(env or {})), capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    try:
+        out = json.loads(proc.stdout)
+        return Result(out["plays"][0]["tasks"][0]["hosts"]["localhost"])
+    except (ValueError, KeyError, IndexError):
+        raise AssertionError(f"ansible printed no result (rc={proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+
+
+@pytest.fixture
+def module(moto):
+    """``module(**args)`` runs the module against this test's clean moto server."""
+
+    def _run(**kwargs) -> Result:
+        return run_module(moto, **kwargs)
+
+    return _run
+
+
+@pytest.fixture
+def kms(moto):
+    return boto3.client("kms", region_name=REGION, endpoint_url=moto.url, aws_access_key_id="testing",
+                        aws_secret_access_key="testing")
+
+
+def customer_keys(kms) -> list:
+    """Every customer key in the region, with its metadata (moto's AWS managed keys left out)."""
+    keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
+    return [k for k in keys if k.get("KeyManager") == "CUSTOMER"]
+
+
+def alias_target(kms, alias: str = "alias/atlassian-cmk-key"):
+    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == alias]
+    return aliases[0].get("TargetKeyId") if aliases else None
+
+
+def key_policy(kms, key_id: str) -> dict:
+    return json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+
+
+def key_tags(kms, key_id: str) -> dict:
+    return {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id)["Tags"]}
