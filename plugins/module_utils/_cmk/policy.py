@@ -16,7 +16,7 @@ MAX_POLICY_BYTES = 32768
 ORG_PATHS_TOKEN = "OrganisationalUnits"
 TOKENS = ("AWSACCOUNTID", "AWSREGION", ORG_PATHS_TOKEN)
 # Another template's placeholders, such as <your-account-id>, must never reach AWS.
-_PLACEHOLDER = re.compile(r"<[^<>\s]{1,64}>")
+_PLACEHOLDER = re.compile(r"<(?!\s)[^<>]{1,64}(?<!\s)>")
 # Stand-ins used to lint a template before the account is known.
 STAND_IN_ACCOUNT = "000000000000"
 

@@ -41,7 +41,7 @@ def check_alias(alias: Any) -> List[InvalidInput]:
         return [InvalidInput("alias", alias, "must be a non-empty string")]
     full = alias_name(alias)
     name = full[len(ALIAS_PREFIX):]
-    if not name or not _ALIAS_NAME.match(name):
+    if not name or not _ALIAS_NAME.fullmatch(name):
         return [InvalidInput("alias", alias, "the name after alias/ must be 1-256 characters of A-Z a-z 0-9 / _ -")]
     if len(full) > 256:
         return [InvalidInput("alias", alias, f"alias/NAME is {len(full)} characters; AWS allows 256")]
@@ -51,7 +51,7 @@ def check_alias(alias: Any) -> List[InvalidInput]:
 
 
 def check_account_id(account_id: Optional[str]) -> List[InvalidInput]:
-    if account_id is None or _ACCOUNT_ID.match(str(account_id)):
+    if account_id is None or _ACCOUNT_ID.fullmatch(str(account_id)):
         return []
     return [InvalidInput("account_id", account_id, "must be exactly 12 digits")]
 
@@ -65,7 +65,7 @@ def check_org_paths(org_paths: Optional[List[str]], needed: bool) -> List[Invali
     return [
         InvalidInput("org_paths", path, "is not an AWS Organizations path such as o-rab3nm4fez/*/ou-ab12-cdef3456/*")
         for path in org_paths
-        if not isinstance(path, str) or not _ORG_PATH.match(path)
+        if not isinstance(path, str) or not _ORG_PATH.fullmatch(path)
     ]
 
 
@@ -82,7 +82,7 @@ def check_via_services(services: List[str]) -> List[InvalidInput]:
     return [
         InvalidInput("via_services", s, "must be an AWS service endpoint prefix such as dynamodb or s3")
         for s in services
-        if not isinstance(s, str) or not _SERVICE.match(s)
+        if not isinstance(s, str) or not _SERVICE.fullmatch(s)
     ]
 
 
