@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.amazon.aws.plugins.module_utils.cloud import BackoffIterator
 
 from . import kms
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan
-from .plan import desired_state, key_problem, plan_absent, plan_create, plan_present, result_of
+from .plan import creation_tags, desired_state, key_problem, plan_absent, plan_create, plan_present, result_of
 from .policy import desired_policy, lint_policy, locks_out
 from .validate import InvalidInput
 
@@ -143,11 +143,13 @@ def _create(run: Run, alias: str) -> Plan:
     plan = plan_create(desired, account_id, attempt)
     if run.check_mode:
         return plan
-    meta = _create_key_once(run, desired, attempt)
+    meta, uncertain = _create_key_once(run, desired, attempt)
     try:
         kms.create_alias(run.kms, alias, meta["KeyId"])
     except kms.AliasTaken:
         return _lost_race(run, alias, meta)
+    if uncertain:
+        _retire_twins(run, attempt, meta)
     for name, args in plan.actions:
         if name not in ("create_key", "create_alias"):
             getattr(kms, name)(run.kms, meta["KeyId"], **args)
@@ -155,24 +157,51 @@ def _create(run: Run, alias: str) -> Plan:
     return plan._replace(warnings=run.warnings)
 
 
-def _create_key_once(run: Run, desired: Dict[str, Any], attempt: str) -> Dict[str, Any]:
-    """CreateKey, retried only when it certainly did not happen, or when the attempt's tag finds no key."""
-    tags = dict(desired["tags"], **{MARKER_ALIAS: desired["alias"], MARKER_ATTEMPT: attempt})
+def _create_key_once(run: Run, desired: Dict[str, Any], attempt: str) -> Tuple[Dict[str, Any], bool]:
+    """CreateKey, retried only when it certainly did not happen, or when the attempt's tag finds no key.
+
+    Returns the key and whether an earlier try's outcome stayed unknown (a lost answer, a 5xx).
+    """
     waits = iter(BackoffIterator(delay=0.5, backoff=2.0, max_delay=8, jitter=True))
+    uncertain = False
     for tries_left in range(CREATE_ATTEMPTS - 1, -1, -1):
         try:
-            return kms.create_key(run.kms, desired["policy"], desired["description"], tags,
-                                  run.params["bypass_policy_lockout_safety_check"])
+            meta = kms.create_key(run.kms, desired["policy"], desired["description"],
+                                  creation_tags(desired, attempt), run.params["bypass_policy_lockout_safety_check"])
+            return meta, uncertain
         except kms.CmkAWSError as e:
             if not tries_left or not (kms.create_key_transient(e) or kms.create_key_unknown(e)):
                 raise
             if kms.create_key_unknown(e):
-                made = kms.keys_tagged(run.client("resourcegroupstaggingapi"), MARKER_ATTEMPT, attempt)
+                uncertain = True
+                made = _keys_of_attempt(run, attempt)
                 if made:
-                    arn = made[0]["arn"]
-                    return {"Arn": arn, "KeyId": arn.split("/")[-1], "AWSAccountId": arn.split(":")[4]}
+                    return _metadata_of(made[0]["arn"]), uncertain
             time.sleep(next(waits))
     raise AssertionError("unreachable")
+
+
+def _keys_of_attempt(run: Run, attempt: str) -> List[Dict[str, Any]]:
+    return kms.keys_tagged(run.client("resourcegroupstaggingapi"), MARKER_ATTEMPT, attempt)
+
+
+def _metadata_of(arn: str) -> Dict[str, Any]:
+    return {"Arn": arn, "KeyId": arn.split("/")[-1], "AWSAccountId": arn.split(":")[4]}
+
+
+def _retire_twins(run: Run, attempt: str, mine: Dict[str, Any]) -> None:
+    """After an uncertain CreateKey, retire any other key the same attempt made (found late)."""
+    for twin in _keys_of_attempt(run, attempt):
+        twin_id = twin["arn"].split("/")[-1]
+        if twin_id != mine["KeyId"] and MARKER_SUPERSEDED not in twin["tags"]:
+            _supersede(run, twin_id, mine["Arn"])
+
+
+def _supersede(run: Run, key_id: str, by: str) -> None:
+    kms.tag_resource(run.kms, key_id, {MARKER_SUPERSEDED: by})
+    kms.schedule_key_deletion(run.kms, key_id, SUPERSEDED_WINDOW_DAYS)
+    run.warnings.append(f"{run.region}: key {key_id} is a duplicate, marked superseded by {by} and "
+                        f"scheduled for deletion in {SUPERSEDED_WINDOW_DAYS} days")
 
 
 def _orphan(run: Run, alias: str) -> Optional[Dict[str, Any]]:
@@ -205,12 +234,8 @@ def _lost_race(run: Run, alias: str, mine: Dict[str, Any]) -> Plan:
     if winner is not None and winner["KeyId"] == mine["KeyId"]:
         # The alias is ours after all: CreateAlias's first answer was lost and its retry saw it.
         return _finish_after_create(run, alias, mine)
-    target = winner["Arn"] if winner else "another key"
-    kms.tag_resource(run.kms, mine["KeyId"], {MARKER_SUPERSEDED: target})
-    kms.schedule_key_deletion(run.kms, mine["KeyId"], SUPERSEDED_WINDOW_DAYS)
-    run.warnings.append(f"{alias} in {run.region}: another run created the key at the same time; this run's "
-                        f"key {mine['Arn']} is marked superseded and scheduled for deletion in "
-                        f"{SUPERSEDED_WINDOW_DAYS} days")
+    # Another run created the key at the same time and its alias won: retire ours.
+    _supersede(run, mine["KeyId"], winner["Arn"] if winner else "another key")
     plan = _follow(run, alias)
     return plan._replace(actions=[("create_key", {}), ("schedule_key_deletion", {})] + plan.actions)
 

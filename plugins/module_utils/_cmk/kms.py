@@ -15,8 +15,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 try:
     import botocore
+
+    _RETRIED_EXCEPTIONS = (botocore.exceptions.ClientError, botocore.exceptions.ConnectionError,
+                           botocore.exceptions.HTTPClientError)
 except ImportError:
-    pass  # AnsibleAWSModule reports the missing SDK
+    _RETRIED_EXCEPTIONS = ()  # AnsibleAWSModule reports the missing SDK
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
@@ -51,8 +54,7 @@ class _Errors(AWSErrorHandler):
 class _Retry(AWSRetry):
     """AWSRetry that also retries HTTP 5xx answers and dropped connections, bounded and jittered."""
 
-    base_class = (botocore.exceptions.ClientError, botocore.exceptions.ConnectionError,
-                  botocore.exceptions.HTTPClientError) if "botocore" in globals() else Exception
+    base_class = _RETRIED_EXCEPTIONS
 
     @staticmethod
     def status_code_from_exception(error):
