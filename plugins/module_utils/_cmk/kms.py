@@ -35,6 +35,10 @@ _TRANSIENT = ["ThrottlingException", "KMSInternalException", "DependencyTimeoutE
 _FRESH = _TRANSIENT + ["NotFoundException", "KMSInvalidStateException"]
 
 
+def _code(exc: Exception) -> Optional[str]:
+    return exc.response.get("Error", {}).get("Code") if isinstance(exc, botocore.exceptions.ClientError) else None
+
+
 class CmkAWSError(AnsibleAWSError):
     pass
 
@@ -62,7 +66,7 @@ class _Retry(AWSRetry):
             return "ConnectionError"
         if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
             return "HTTP5xx"
-        return error.response.get("Error", {}).get("Code")
+        return _code(error)
 
 
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}
@@ -148,9 +152,7 @@ def create_key(client, policy: dict, description: str, tags: Dict[str, str], byp
 
 def create_key_transient(error: CmkAWSError) -> bool:
     """Did this CreateKey failure happen before the write (throttled), so a retry is safe?"""
-    exc = error.exception
-    return isinstance(exc, botocore.exceptions.ClientError) and \
-        exc.response.get("Error", {}).get("Code") == "ThrottlingException"
+    return _code(error.exception) == "ThrottlingException"
 
 
 def create_key_unknown(error: CmkAWSError) -> bool:
@@ -171,7 +173,7 @@ def create_alias(client, alias: str, key_id: str) -> None:
     try:
         _create_alias(client, alias, key_id)
     except CmkAWSError as e:
-        if is_boto3_error_code("AlreadyExistsException", e.exception):
+        if _code(e.exception) == "AlreadyExistsException":
             raise AliasTaken(alias) from None
         raise
 

@@ -1,0 +1,1 @@
+"""Fault injection for integration tests: see tests/fault/proxy.py."""
