@@ -21,7 +21,7 @@ from . import kms
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan
 from .plan import creation_tags, desired_state, key_problem, plan_absent, plan_create, plan_present, result_of
 from .policy import desired_policy, lint_policy, locks_out
-from .validate import InvalidInput
+from .validate import InvalidInput, alias_name
 
 SUPERSEDED_WINDOW_DAYS = 7
 CREATE_ATTEMPTS = 5
@@ -84,7 +84,7 @@ def read_key(client, key_id: str) -> Optional[Dict[str, Any]]:
 
 
 def ensure(run: Run) -> Plan:
-    alias = desired_state(run.params, {}, run.region)["alias"]
+    alias = alias_name(run.params["alias"])
     current = read_key(run.kms, alias)
     if current is None:
         if run.params["state"] == "absent":
