@@ -9,7 +9,7 @@ module: atlassian_cmk_key
 version_added: 0.1.0
 short_description: Ensure the AWS KMS key behind Atlassian Cloud customer-managed keys (CMK) in one region
 description:
-  - Ensures one symmetric AWS KMS key in one region for Atlassian Cloud customer-managed keys (CMK):
+  - Ensures one symmetric AWS KMS key in one region for Atlassian Cloud customer-managed keys (CMK), that is
     the key, its alias, its key policy built from Atlassian's template, its rotation and its tags.
   - The key is found by its alias with a single C(DescribeKey); the account's keys and aliases are never listed
     on the normal path. A run that changes nothing makes four read calls.
@@ -99,12 +99,13 @@ options:
     description:
       - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
         prefix are refused.
+      - Unset leaves the key's tags alone.
     type: dict
     aliases: [resource_tags]
     version_added: 0.1.0
   purge_tags:
     description:
-      - Remove tags not in O(tags). The collection's own marker tags are never removed.
+      - Remove tags not in O(tags), when O(tags) is set. The collection's own marker tags are never removed.
     type: bool
     default: true
     version_added: 0.1.0

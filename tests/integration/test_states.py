@@ -115,3 +115,13 @@ def test_interrupted_creation_is_finished_without_a_second_key(module, kms):
     assert [k["KeyId"] for k in customer_keys(kms)] == [orphan]
     assert any("earlier run" in w for w in finished.get("warnings", []))
     assert module(org_paths=[ORG_PATH])["changed"] is False
+
+
+def test_unset_tags_leave_the_keys_tags_alone(module, moto, kms):
+    key_id = module(org_paths=[ORG_PATH], tags={"owner": "security"})["key_id"]
+    with moto.recording() as calls:
+        assert module(org_paths=[ORG_PATH])["changed"] is False
+    assert calls.writes() == []
+    assert key_tags(kms, key_id)["owner"] == "security"
+    assert module(org_paths=[ORG_PATH], tags={})["changed"] is True  # an explicit empty dict purges
+    assert "owner" not in key_tags(kms, key_id)

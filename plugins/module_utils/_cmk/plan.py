@@ -49,7 +49,8 @@ def desired_state(params: Mapping[str, Any], policy: dict, region: str) -> Dict[
         "enable_key_rotation": params["enable_key_rotation"],
         "rotation_period_days": params["rotation_period_days"],
         "tags": user_tags(params.get("tags")),
-        "purge_tags": params["purge_tags"],
+        # Unset tags leave the key's tags alone, as in amazon.aws.
+        "purge_tags": params["purge_tags"] and params.get("tags") is not None,
         "pending_window_days": params["pending_window_days"],
         "cancel_pending_deletion": params["cancel_pending_deletion"],
         "adopt": params["adopt"],
