@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 
-.PHONY: venv test unit integration demo clean
+.PHONY: venv test unit integration molecule demo clean
 
 venv: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest"
 	touch $@
 
-test: unit integration
+test: unit integration molecule
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
@@ -28,6 +28,10 @@ unit: venv
 # The module through Ansible against moto servers the tests start (one per xdist worker).
 integration: venv
 	$(BIN)/pytest -q -n 2 tests/integration
+
+# The role and the playbook: every scenario under extensions/molecule, each with its own moto server.
+molecule: venv
+	$(BIN)/molecule test --all
 
 demo: venv
 	$(BIN)/python tools/demo.py

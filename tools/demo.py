@@ -1,7 +1,7 @@
-"""`make demo`: the keys of the Europe realm on a local moto server, with the module, then their ARNs.
+"""`make demo`: `ansible-playbook site.yml` for the Europe realm against a local moto server.
 
-Starts moto_server on 127.0.0.1 (a free port), runs cmkops.atlassian_cmk.atlassian_cmk_key once per
-region of the realm through ansible-playbook, prints the ARNs and stops the server by its PID.
+Starts moto_server on 127.0.0.1 (a free port), runs the site playbook (realm europe, a sample org
+path), prints the two key ARNs and where the enrolment report is, then stops the server by its PID.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,43 +17,26 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.moto_server import MotoServer  # noqa: E402
 
-PLAYBOOK = """
-- name: Keys of the Europe realm on moto
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: Ensure the CMK key in each region of the realm
-      cmkops.atlassian_cmk.atlassian_cmk_key:
-        region: "{{ item }}"
-        endpoint_url: "{{ endpoint_url }}"
-        org_paths: ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"]
-      loop: "{{ 'europe' | cmkops.atlassian_cmk.realm_regions }}"
-      register: keys
-    - name: Write the ARNs
-      ansible.builtin.copy:
-        content: "{{ keys.results | map(attribute='key_arn') | list | to_json }}"
-        dest: "{{ arns_file }}"
-        mode: "0600"
-"""
+REPORT_DIR = ROOT / "cmk-report"
+ACCOUNT = "123456789012"  # moto's account for any credentials
 
 
 def main() -> int:
     env = dict(os.environ, AWS_ACCESS_KEY_ID="demo", AWS_SECRET_ACCESS_KEY="demo",
                ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
-    with tempfile.TemporaryDirectory() as tmp, MotoServer() as moto:
+    extra = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"],
+             "atlassian_cmk_context_tag": "DemoCMK", "atlassian_cmk_report_dir": str(REPORT_DIR)}
+    with MotoServer() as moto:
         print(f"moto server on {moto.url} (pid {moto.process.pid})")
-        playbook = Path(tmp, "demo.yml")
-        playbook.write_text(PLAYBOOK)
-        arns = Path(tmp, "arns.json")
-        subprocess.run([str(Path(sys.executable).with_name("ansible-playbook")), str(playbook),
-                        "-e", f"endpoint_url={moto.url} arns_file={arns}",
-                        "-e", f"ansible_python_interpreter={sys.executable}"],
-                       env=env, cwd=ROOT, check=True)
-        for region, arn in zip(("eu-central-1", "eu-west-1"), json.loads(arns.read_text())):
-            print(f"{region}: {arn}")
-    print("moto server stopped")
+        extra["atlassian_cmk_endpoint_url"] = moto.url
+        subprocess.run([str(Path(sys.executable).with_name("ansible-playbook")), "site.yml",
+                        "-e", json.dumps(extra)], env=env, cwd=ROOT, check=True)
+    print("moto server stopped\n")
+    report = json.loads((REPORT_DIR / f"{ACCOUNT}.json").read_text())
+    for key in report["keys"]:
+        print(f"{key['region']}: {key['key_arn']}")
+    print(f"\nenrolment report: {REPORT_DIR / 'enrollment.md'} and {REPORT_DIR / (ACCOUNT + '.json')}")
     return 0
 
 

@@ -28,7 +28,12 @@ class InvalidInput(ValueError):
     def __init__(self, option: str, value: Any, reason: str):
         self.option = option
         self.value = value
+        self.reason = reason
         super().__init__(f"{option}={value!r}: {reason}")
+
+    def renamed(self, option: str) -> "InvalidInput":
+        """The same error told in another name, e.g. the role variable that fed the option."""
+        return InvalidInput(option, self.value, self.reason)
 
 
 def alias_name(alias: str) -> str:
@@ -107,15 +112,19 @@ def check_description(description: str) -> List[InvalidInput]:
 
 
 def check_params(params: Mapping[str, Any], org_paths_needed: bool) -> List[InvalidInput]:
-    """Every check of the module's options that needs no AWS call, in the options' order."""
-    errors = check_alias(params["alias"])
+    """Every check that needs no AWS call, in the options' order; options not given are not checked."""
+
+    def given(option: str) -> bool:
+        return params.get(option) is not None
+
+    errors = check_alias(params["alias"]) if given("alias") else []
     errors += check_account_id(params.get("account_id"))
     errors += check_org_paths(params.get("org_paths"), org_paths_needed)
-    errors += check_via_services(params["via_services"])
-    errors += check_description(params["description"])
+    errors += check_via_services(params["via_services"]) if given("via_services") else []
+    errors += check_description(params["description"]) if given("description") else []
     errors += check_tags(params.get("tags"))
-    errors += check_range("rotation_period_days", params["rotation_period_days"], ROTATION_DAYS)
-    errors += check_range("pending_window_days", params["pending_window_days"], PENDING_WINDOW_DAYS)
+    for option, bounds in (("rotation_period_days", ROTATION_DAYS), ("pending_window_days", PENDING_WINDOW_DAYS)):
+        errors += check_range(option, params[option], bounds) if given(option) else []
     return errors
 
 
