@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import MODULE, ORG_PATH, REGION, ROOT, ansible_env
+
+from tests.fault.proxy import FaultProxy
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKENVALUE0123456789"
@@ -35,3 +38,34 @@ def test_secrets_absent_from_verbose_output(moto):
     # The arguments were echoed (so the check above could have caught them), masked.
     assert result["invocation"]["module_args"]["secret_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert SECRET not in json.dumps(result) and TOKEN not in json.dumps(result)
+
+
+class CapturingProxy(FaultProxy):
+    """Forwards everything and keeps the credentials STS hands out, so the test knows what to look for."""
+
+    issued: list
+
+    def _forward(self, method, path, headers, body):
+        status, response_headers, payload = super()._forward(method, path, headers, body)
+        found = re.findall(rb"<(SecretAccessKey|SessionToken)>([^<]+)<", payload)
+        self.issued = getattr(self, "issued", []) + [value.decode() for _, value in found]
+        return status, response_headers, payload
+
+
+def test_assumed_role_credentials_never_show_through_the_role(moto, tmp_path):
+    extra = {"atlassian_cmk_realm": "germany", "atlassian_cmk_org_paths": [ORG_PATH],
+             "atlassian_cmk_assume_role_arn": "arn:aws:iam::210987654321:role/atlassian-cmk-admin",
+             "atlassian_cmk_account_id": "210987654321", "atlassian_cmk_report_dir": str(tmp_path)}
+    with CapturingProxy(moto.url) as proxy:
+        extra["atlassian_cmk_endpoint_url"] = proxy.url
+        proc = subprocess.run([str(Path(sys.executable).with_name("ansible-playbook")), "site.yml", "-vvv",
+                               "-e", json.dumps(extra)],
+                              env=ansible_env(ANSIBLE_STDOUT_CALLBACK="default", AWS_SECRET_ACCESS_KEY=SECRET,
+                                              AWS_SESSION_TOKEN=TOKEN),
+                              capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert len(proxy.issued) == 2, "STS issued no credentials: the check below would prove nothing"
+    report = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert "arn:aws:kms:eu-central-1:210987654321:key/" in report
+    for secret in proxy.issued + [SECRET, TOKEN]:
+        assert secret not in proc.stdout and secret not in proc.stderr and secret not in report
