@@ -9,7 +9,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 
-.PHONY: venv test unit integration molecule demo clean
+.PHONY: venv test unit integration molecule lint sanity ecosystem newest ee demo bench clean
 
 venv: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest"
 	touch $@
 
-test: unit integration molecule
+test: unit integration molecule lint sanity ecosystem newest
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
@@ -33,9 +33,31 @@ integration: venv
 molecule: venv
 	$(BIN)/molecule test --all
 
+# ansible-lint (production profile, offline; .ansible-lint) and the changelog fragments.
+lint: venv
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+# ansible-test sanity and units, on a copy in a real ansible_collections tree.
+sanity: venv
+	scripts/ansible-test.sh all
+
+# ansible-doc, the tarball, module_defaults, changelog, EE (ansible-builder create), AWX docs.
+ecosystem: venv
+	$(BIN)/pytest -q tests/ecosystem
+
+# Unit and integration tests on the newest line (ansible 14 / ansible-core 2.21, Python >= 3.12).
+newest:
+	scripts/newest-ansible.sh
+
+# The EE build context; `ansible-builder build` needs podman or docker.
+ee: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path dist
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
+
 demo: venv
 	$(BIN)/python tools/demo.py
 
 
 clean:
-	rm -rf $(VENV) .pytest_cache cmk-report build dist
+	rm -rf $(VENV) .venv-newest .pytest_cache cmk-report build dist

@@ -9,7 +9,7 @@ name: key_input_errors
 short_description: Check atlassian_cmk_key options without calling AWS
 version_added: 0.1.0
 author:
-  - cmkops contributors
+  - cmkops contributors (@cmkops)
 description:
   - Runs the checks that the M(cmkops.atlassian_cmk.atlassian_cmk_key) module makes before its first AWS
     call, on a dictionary of its options, and returns one message per bad value.

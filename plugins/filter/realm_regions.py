@@ -9,7 +9,7 @@ name: realm_regions
 short_description: The AWS regions of an Atlassian Cloud CMK realm
 version_added: 0.1.0
 author:
-  - cmkops contributors
+  - cmkops contributors (@cmkops)
 description:
   - Returns the ordered list of AWS regions of an Atlassian Cloud customer-managed keys (CMK) realm,
     one KMS key being needed in each.

@@ -20,7 +20,7 @@ description:
     the alias; the others are tagged as superseded and scheduled for deletion after 7 days.
   - Use the C(cmkops.atlassian_cmk.realm_keys) role to ensure the keys of every region of a realm.
 author:
-  - cmkops contributors
+  - cmkops contributors (@cmkops)
 options:
   alias:
     description:
@@ -223,6 +223,17 @@ EXAMPLES = r"""
       - o-rab3nm4fez/*/ou-ab12-cdef3456/*
     cancel_pending_deletion: true
     enabled: true
+
+- name: Set the AWS connection once, for this module and every amazon.aws module
+  module_defaults:
+    group/cmkops.atlassian_cmk.atlassian_cmk:
+      region: eu-central-1
+      profile: atlassian-cmk
+  block:
+    - name: Ensure the CMK key with the region and profile from module_defaults
+      cmkops.atlassian_cmk.atlassian_cmk_key:
+        org_paths:
+          - o-rab3nm4fez/*/ou-ab12-cdef3456/*
 
 - name: Schedule the key's deletion in 7 days
   cmkops.atlassian_cmk.atlassian_cmk_key:

@@ -62,13 +62,20 @@ def run_module(moto_server, check: bool = False, diff: bool = False, env: dict |
            "-e", f"ansible_python_interpreter={sys.executable}"]
     cmd += ["--check"] if check else []
     cmd += ["--diff"] if diff else []
-    proc = subprocess.run(cmd, env=ansible_env(**(env or {})), capture_output=True, text=True, cwd=ROOT,
+    proc = subprocess.run(cmd, env=ansible_env(**(env or {})), capture_output=True, text=True, check=False, cwd=ROOT,
                           timeout=300)
     try:
         out = json.loads(proc.stdout)
         return Result(out["plays"][0]["tasks"][0]["hosts"]["localhost"])
     except (ValueError, KeyError, IndexError):
         raise AssertionError(f"ansible printed no result (rc={proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+
+
+def run_site(extra: dict, *flags: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``ansible-playbook site.yml`` from the checkout, with the default (human) output."""
+    cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "site.yml", *flags, "-e", json.dumps(extra)]
+    return subprocess.run(cmd, env=ansible_env(ANSIBLE_STDOUT_CALLBACK="default", **(env or {})),
+                          capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
 
 
 @pytest.fixture

@@ -93,7 +93,7 @@ def test_four_concurrent_converges_end_with_one_key(moto, proxy, kms):
     # Holding CreateKey open makes every run see "no key yet" before any alias exists: a real race.
     proxy.set_rules([Rule("delay", ops={"CreateKey"}, seconds=4, max_count=4)])
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        runs = [pool.submit(run_module, moto, endpoint_url=proxy.url, org_paths=[ORG_PATH]) for _ in range(4)]
+        runs = [pool.submit(run_module, moto, endpoint_url=proxy.url, org_paths=[ORG_PATH]) for _run in range(4)]
         results = [r.result() for r in runs]
     assert all(not r.get("failed") for r in results), [r.get("msg") for r in results]
     created = [e for e in proxy.events if e.operation == "CreateKey"]

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from conftest import ORG_PATH, ROOT, ansible_env
+from conftest import ORG_PATH, run_site
 
 GOOD = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH]}
 
@@ -37,9 +32,7 @@ CASES = {
 def test_bad_role_variable_fails_before_any_aws_call(moto, tmp_path, variables, name, value):
     extra = dict(GOOD, atlassian_cmk_endpoint_url=moto.url, atlassian_cmk_report_dir=str(tmp_path), **variables)
     with moto.recording() as calls:
-        proc = subprocess.run([str(Path(sys.executable).with_name("ansible-playbook")), "site.yml",
-                               "-e", json.dumps(extra)], env=ansible_env(ANSIBLE_STDOUT_CALLBACK="default"),
-                              capture_output=True, text=True, cwd=ROOT, timeout=300)
+        proc = run_site(extra)
     assert proc.returncode == 2, proc.stdout[-3000:]
     assert name in proc.stdout and value in proc.stdout, proc.stdout[-3000:]
     assert calls.operations() == []

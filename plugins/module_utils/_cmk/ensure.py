@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ansible_collections.amazon.aws.plugins.module_utils.cloud import BackoffIterator
@@ -73,13 +74,18 @@ def read_key(client, key_id: str) -> Optional[Dict[str, Any]]:
     meta = kms.describe_key(client, key_id)
     if meta is None:
         return None
-    rotation = kms.get_key_rotation(client, meta["KeyId"])
+    # The three reads need the key id (KMS takes no alias there) but not each other: made side by side,
+    # a run costs two round trips instead of four (botocore clients are thread-safe).
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        policy = pool.submit(kms.get_key_policy, client, meta["KeyId"])
+        rotation = pool.submit(kms.get_key_rotation, client, meta["KeyId"])
+        tags = pool.submit(kms.list_tags, client, meta["KeyId"])
     return {
         "metadata": meta,
-        "policy": kms.get_key_policy(client, meta["KeyId"]),
-        "rotation_enabled": rotation[0],
-        "rotation_period_days": rotation[1],
-        "tags": kms.list_tags(client, meta["KeyId"]),
+        "policy": policy.result(),
+        "rotation_enabled": rotation.result()[0],
+        "rotation_period_days": rotation.result()[1],
+        "tags": tags.result(),
     }
 
 
@@ -102,7 +108,7 @@ def _converge(run: Run, current: Dict[str, Any], extra: Optional[List] = None) -
         raise KeyProblem(problem)
     plan = (plan_absent if desired["state"] == "absent" else plan_present)(current, desired, account_id)
     plan = plan._replace(actions=list(extra or []) + plan.actions, warnings=plan.warnings + run.warnings)
-    if any(name == "put_key_policy" for name, _ in plan.actions):
+    if any(name == "put_key_policy" for name, _args in plan.actions):
         run.lint(desired["policy"], account_id)
     if not run.check_mode:
         _apply(run, current["metadata"]["KeyId"], plan)

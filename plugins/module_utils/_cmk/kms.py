@@ -157,9 +157,8 @@ def create_key_transient(error: CmkAWSError) -> bool:
 
 def create_key_unknown(error: CmkAWSError) -> bool:
     """Might this CreateKey failure hide a key that was made (5xx, lost response)?"""
-    return _Retry.status_code_from_exception(error.exception) in ("HTTP5xx", "ConnectionError",
-                                                                   "KMSInternalException",
-                                                                   "DependencyTimeoutException")
+    return _Retry.status_code_from_exception(error.exception) in (
+        "HTTP5xx", "ConnectionError", "KMSInternalException", "DependencyTimeoutException")
 
 
 @_Errors.common_error_handler("create the alias")

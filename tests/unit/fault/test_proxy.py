@@ -84,7 +84,7 @@ def kms(url: str):
 
 
 def seen_ops(upstream) -> list[str]:
-    return [operation_of(headers, body, path) for _, path, headers, body in upstream.seen]
+    return [operation_of(headers, body, path) for _method, path, headers, body in upstream.seen]
 
 
 @pytest.mark.parametrize("headers, body, path, op", [
@@ -104,7 +104,7 @@ def test_operation_of(headers, body, path, op):
 def test_forwards_and_keeps_connections_alive(proxy, upstream):
     assert kms(proxy.url).list_keys()["Keys"] == [{"KeyId": "k-1"}]
     conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=5)
-    for _ in range(2):  # the second request reuses the socket: Content-Length framing is right
+    for _request in range(2):  # the second request reuses the socket: Content-Length framing is right
         conn.request("POST", "/", body=b"{}", headers={"X-Amz-Target": "TrentService.ListKeys"})
         response = conn.getresponse()
         assert response.status == 200 and json.loads(response.read())["Keys"]
@@ -173,7 +173,7 @@ def test_delay_holds_requests_concurrently_then_forwards(proxy, upstream):
     proxy.set_rules([Rule("delay", ops={"CreateKey"}, seconds=0.5, max_count=2)])
     client = kms(proxy.url)
     started = time.monotonic()
-    threads = [threading.Thread(target=client.create_key) for _ in range(2)]
+    threads = [threading.Thread(target=client.create_key) for _thread in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -199,7 +199,7 @@ def test_call_indices_count_only_matching_operations(proxy, upstream):
 
 def _actions(proxy: FaultProxy, n: int) -> list[str]:
     client = kms(proxy.url)
-    for _ in range(n):
+    for _attempt in range(n):
         try:
             client.list_keys()
         except ClientError:
@@ -293,14 +293,14 @@ def test_cli_runs_until_sigterm(upstream, tmp_path):
             proc.wait()
     assert proc.stdout is not None and proc.stdout.read().strip() == str(port)
     lines = [json.loads(line) for line in events_file.read_text().splitlines()]
-    assert [(e["operation"], e["action"]) for e in lines] == [("CreateKey", "throttle"),
-                                                        ("CreateKey", "forwarded")]
+    expected = [("CreateKey", "throttle"), ("CreateKey", "forwarded")]
+    assert [(e["operation"], e["action"]) for e in lines] == expected
 
 
 def test_cli_exits_after_max_seconds():
     started = time.monotonic()
     done = subprocess.run([sys.executable, str(PROXY_SCRIPT), "--upstream", "http://127.0.0.1:9",
-                           "--max-seconds", "0.3"], capture_output=True, text=True, timeout=10)
+                           "--max-seconds", "0.3"], capture_output=True, text=True, check=False, timeout=10)
     assert done.returncode == 0 and done.stdout.strip().isdigit()
     assert time.monotonic() - started < 5
 

@@ -88,7 +88,7 @@ def current(state="Enabled", policy=None, rotation=(True, 365), tags=None, **met
 
 
 def names(plan: Plan):
-    return [name for name, _ in plan.actions]
+    return [name for name, _args in plan.actions]
 
 
 def args_of(plan: Plan, name: str):

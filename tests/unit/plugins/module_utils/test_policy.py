@@ -58,8 +58,8 @@ ATLASSIAN_TEMPLATE = json.dumps({
 })
 
 
-def builtin(account=ACCOUNT, region=REGION, org_paths=ORG_PATHS, via=("dynamodb", "s3")):
-    return builtin_policy(account, region, org_paths, via)
+def builtin(account=ACCOUNT, region=REGION, org_paths=None, via=("dynamodb", "s3")):
+    return builtin_policy(account, region, ORG_PATHS if org_paths is None else org_paths, via)
 
 
 def by_sid(policy):
