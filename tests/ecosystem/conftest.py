@@ -9,20 +9,7 @@ from typing import Dict
 import pytest
 
 from tests.ecosystem.support import TARBALL_NAME, ROOT, amazon_aws_dir, clean_env, run, tool
-from tests.support.moto_server import MotoServer
-
-
-@pytest.fixture(scope="session")
-def moto_server():
-    with MotoServer() as server:
-        yield server
-
-
-@pytest.fixture
-def moto(moto_server):
-    """A moto server with no keys in it."""
-    moto_server.reset()
-    return moto_server
+from tests.support.fixtures import moto, moto_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -14,24 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.moto_server import MotoServer  # noqa: E402
+from tests.support.fixtures import moto, moto_server  # noqa: E402,F401  (fixtures)
 
 MODULE = "cmkops.atlassian_cmk.atlassian_cmk_key"
 ORG_PATH = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
 REGION = "eu-west-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-
-
-@pytest.fixture(scope="session")
-def moto_server():
-    with MotoServer() as server:
-        yield server
-
-
-@pytest.fixture
-def moto(moto_server):
-    moto_server.reset()
-    return moto_server
 
 
 class Result(dict):

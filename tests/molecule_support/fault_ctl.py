@@ -23,20 +23,19 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from moto_ctl import stop_recorded  # the same folder: scripts run with it on sys.path
+
 RECORD = "fault-proxy.json"
 PORT_FILE = "fault-proxy.port"
 EVENTS_FILE = "fault-proxy.events.jsonl"
 LOG_FILE = "fault-proxy.log"
 READY_TIMEOUT = 15.0
-STOP_TIMEOUT = 10.0
 PROXY = Path(__file__).resolve().parent.parent / "fault" / "proxy.py"
 FAULT_ACTIONS = ("throttle", "error500", "refuse", "drop", "drop_response", "delay")
 
@@ -59,21 +58,7 @@ def listens(port: int) -> bool:
 
 
 def stop(directory: Path) -> dict:
-    record = directory / RECORD
-    if not record.exists():
-        return {"changed": False}
-    pid = json.loads(record.read_text())["pid"]
-    changed = False
-    if is_proxy(pid):
-        os.kill(pid, signal.SIGTERM)
-        changed = True
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while is_proxy(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if is_proxy(pid):
-            os.kill(pid, signal.SIGKILL)
-    record.unlink()
-    return {"changed": changed, "pid": pid}
+    return stop_recorded(directory / RECORD, is_proxy)
 
 
 def start(directory: Path, seed: int, max_seconds: float, rules: list) -> dict:

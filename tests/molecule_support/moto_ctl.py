@@ -86,22 +86,26 @@ def start(directory: Path) -> dict:
     return {"changed": True, **server}
 
 
-def stop(directory: Path) -> dict:
-    record = directory / "moto.json"
+def stop_recorded(record: Path, is_ours) -> dict:
+    """Stop the process whose PID ``record`` holds, only while ``is_ours(pid)`` says it is still ours."""
     if not record.exists():
         return {"changed": False}
     pid = json.loads(record.read_text())["pid"]
     changed = False
-    if is_moto(pid):
+    if is_ours(pid):
         os.kill(pid, signal.SIGTERM)
         changed = True
         deadline = time.monotonic() + STOP_TIMEOUT
-        while is_moto(pid) and time.monotonic() < deadline:
+        while is_ours(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if is_moto(pid):
+        if is_ours(pid):
             os.kill(pid, signal.SIGKILL)
     record.unlink()
     return {"changed": changed, "pid": pid}
+
+
+def stop(directory: Path) -> dict:
+    return stop_recorded(directory / "moto.json", is_moto)
 
 
 def main() -> None:
