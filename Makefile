@@ -55,6 +55,10 @@ ee: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path dist
 	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
 
+# Side by side with amazon.aws.kms_key on local moto servers; rewrites BENCHMARKS.md (about 10-15 min).
+bench: venv
+	BENCH_COMMAND="make bench" $(BIN)/python benchmarks/run.py --out BENCHMARKS.md
+
 demo: venv
 	$(BIN)/python tools/demo.py
 
