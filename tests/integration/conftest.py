@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.fixtures import moto, moto_server  # noqa: E402,F401  (fixtures)
+from tests.support.fixtures import moto, moto_server  # pylint: disable=unused-import  # noqa: E402,F401 (fixtures)
 
 MODULE = "cmkops.atlassian_cmk.atlassian_cmk_key"
 ORG_PATH = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
