@@ -9,10 +9,10 @@ persistent upstream connection per client connection, so botocore's connection r
 would against AWS. A new client connection is not charged an extra handshake round trip: real AWS
 would add one or more (TCP + TLS), so the injected cost is a lower bound.
 
-    with LatencyProxy("http://127.0.0.1:5000", delay=0.05) as proxy:
+    with ProxyProcess("http://127.0.0.1:5000", delay_ms=50) as proxy:   # benchmarks/servers.py
         kms = boto3.client("kms", endpoint_url=proxy.url, ...)
 
-From a shell, until SIGTERM::
+It runs as its own process, so that its CPU is not the harness's; from a shell, until SIGTERM::
 
     python benchmarks/latency_proxy.py --upstream http://127.0.0.1:5000 --delay-ms 50 --port-file /tmp/p
 
@@ -138,30 +138,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
 
 
-class LatencyProxy:
-    """The proxy in this process, on 127.0.0.1 and a free port (or ``port``), served by threads."""
-
-    def __init__(self, upstream: str, delay: float, port: int = 0):
-        self._server = _Server(("127.0.0.1", port), upstream, delay)
-        self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> "LatencyProxy":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> "LatencyProxy":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", required=True, help="e.g. http://127.0.0.1:5000")
@@ -169,14 +145,14 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--port-file", help="write the port here once listening")
     args = parser.parse_args(argv)
-    proxy = LatencyProxy(args.upstream, args.delay_ms / 1000.0, args.port)
+    server = _Server(("127.0.0.1", args.port), args.upstream, args.delay_ms / 1000.0)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     if args.port_file:
         tmp = args.port_file + ".tmp"
         with open(tmp, "w") as f:
-            f.write(str(proxy.port))
+            f.write(str(server.server_address[1]))
         os.replace(tmp, args.port_file)
-    proxy._server.serve_forever()
+    server.serve_forever()
 
 
 if __name__ == "__main__":

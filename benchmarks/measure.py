@@ -51,6 +51,12 @@ def interleave(runners: Dict[str, Callable[[int], Timed]], reps: int) -> Dict[st
     return results
 
 
+def summary(runs: Dict[str, List[Timed]]) -> Dict[str, Dict]:
+    """For each runner of ``interleave``: the median wall and CPU seconds, and every wall time."""
+    return {name: {"wall": median([t.wall for t in r]), "cpu": median([t.cpu for t in r]),
+                   "walls": [t.wall for t in r]} for name, r in runs.items()}
+
+
 def ratio(a: float, b: float) -> Optional[float]:
     return a / b if b else None
 

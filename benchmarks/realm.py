@@ -14,7 +14,7 @@ from typing import Dict, Tuple
 
 import modules
 import playbook as pb
-from measure import interleave, median
+from measure import interleave, median, summary
 from servers import Stack
 
 
@@ -68,9 +68,6 @@ def run(stacks: Dict[str, Stack], workdir: str, log, reps: int = 7) -> Dict:
             return r.timed
 
         runs = interleave({m: (lambda rep, m=m: runner(m, rep)) for m in stacks}, reps)
-        results["delays"][label] = {m: {"wall": median([t.wall for t in r]), "cpu": median([t.cpu for t in r]),
-                                        "walls": [t.wall for t in r]} for m, r in runs.items()}
-        w = results["delays"][label]
-        log(f"  realm re-run {label}: ours {w[modules.OURS]['wall']:.2f}s, kms_key {w[modules.KMS_KEY]['wall']:.2f}s "
-            f"(ratio {w[modules.OURS]['wall'] / w[modules.KMS_KEY]['wall']:.2f})")
+        results["delays"][label] = summary(runs)
+        log(f"  realm re-run {label}: {modules.wall_pair(results['delays'][label])}")
     return results

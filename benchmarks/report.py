@@ -43,16 +43,9 @@ def render(results: Dict) -> str:
         table(["Figure", "Goal", "Measured", "Verdict"], [list(r) for r in goals.all_rows(results)]),
         "",
     ]
-    if "calls" in results:
-        parts += calls_section(results["calls"])
-    if "timing" in results:
-        parts += timing_section(results["timing"])
-    if "realm" in results:
-        parts += realm_section(results["realm"])
-    if "fleet" in results:
-        parts += fleet_section(results["fleet"])
-    if "startup" in results:
-        parts += startup_section(results["startup"])
+    parts += goals.per_section(results, (("calls", calls_section), ("timing", timing_section),
+                                         ("realm", realm_section), ("fleet", fleet_section),
+                                         ("startup", startup_section)))
     parts += analysis.findings(results)
     return "\n".join(parts) + "\n"
 

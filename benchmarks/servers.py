@@ -5,21 +5,49 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
+from latency_proxy import STATS_PATH
 from tests.support.moto_server import MotoServer, moto_server_command
 
 HERE = Path(__file__).resolve().parent
 
 
-class BenchMotoServer(MotoServer):
+class ServerProcess(MotoServer):
+    """A server in a child process, run as tests.support's MotoServer runs moto: its own session, a temp
+    dir with its log, stopped by PID (``stop``, ``with``: inherited). A subclass says what to run
+    (``command``) and how to tell that it answers (``probe``); by default, moto."""
+
+    def command(self) -> List[str]:
+        return moto_server_command() + ["-H", "127.0.0.1", "-p", str(self.port)]
+
+    def probe(self) -> None:
+        urllib.request.urlopen(self.url + "/moto-api/", timeout=1).read()
+
+    def start(self, timeout: float = 30) -> "ServerProcess":
+        env = dict(os.environ, MOTO_RECORDER_FILEPATH=self.record_file, **self._env)
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, env=env,
+                                            start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.process.args[:2]} exited: {Path(self.log_file).read_text()[-2000:]}")
+            try:
+                self.probe()
+                return self
+            except (OSError, ValueError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.process.args[:2]} did not answer within {timeout} s")
+
+
+class BenchMotoServer(ServerProcess):
     """tests.support's MotoServer, optionally launched through benchmarks/moto_paged.py."""
 
     def __init__(self, paged: bool = False, **kwargs):
@@ -28,63 +56,34 @@ class BenchMotoServer(MotoServer):
 
     def command(self) -> List[str]:
         if self.paged:
-            return [sys.executable, str(HERE / "moto_paged.py")]
-        return moto_server_command()
-
-    def start(self) -> "BenchMotoServer":
-        env = dict(os.environ, MOTO_RECORDER_FILEPATH=self.record_file, **self._env)
-        with open(self.log_file, "wb") as log:
-            self.process = subprocess.Popen(
-                self.command() + ["-H", "127.0.0.1", "-p", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            )
-        _wait_until(lambda: urllib.request.urlopen(self.url + "/moto-api/", timeout=1).read(),
-                    self.process, self.log_file, self.stop)
-        return self
+            return [sys.executable, str(HERE / "moto_paged.py"), "-H", "127.0.0.1", "-p", str(self.port)]
+        return super().command()
 
 
-class ProxyProcess:
-    """benchmarks/latency_proxy.py as a child process (its CPU is not the harness's)."""
+class ProxyProcess(ServerProcess):
+    """benchmarks/latency_proxy.py as a child process (its CPU is not the harness's). The proxy picks
+    its port itself and writes it to a file: ``url`` is known once it has started."""
 
     def __init__(self, upstream: str, delay_ms: float):
+        super().__init__()
         self.upstream = upstream
         self.delay_ms = delay_ms
-        self._tmp = tempfile.mkdtemp(prefix="latproxy-")
         self.port_file = os.path.join(self._tmp, "port")
-        self.log_file = os.path.join(self._tmp, "proxy.log")
-        self.process: Optional[subprocess.Popen] = None
-        self.url = ""
+        self.port, self.url = 0, ""  # until started
 
-    def start(self) -> "ProxyProcess":
-        with open(self.log_file, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, str(HERE / "latency_proxy.py"), "--upstream", self.upstream,
-                 "--delay-ms", str(self.delay_ms), "--port-file", self.port_file],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
+    def command(self) -> List[str]:
+        return [sys.executable, str(HERE / "latency_proxy.py"), "--upstream", self.upstream,
+                "--delay-ms", str(self.delay_ms), "--port-file", self.port_file]
 
-        def ready():
-            self.url = "http://127.0.0.1:" + Path(self.port_file).read_text().strip()
-            return self.stats()
-
-        _wait_until(ready, self.process, self.log_file, self.stop)
-        return self
+    def probe(self) -> None:
+        self.port = int(Path(self.port_file).read_text())
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stats()
 
     def stats(self, reset: bool = False) -> dict:
-        req = urllib.request.Request(self.url + "/__latency_proxy__/stats", method="POST" if reset else "GET",
+        req = urllib.request.Request(self.url + STATS_PATH, method="POST" if reset else "GET",
                                      data=b"" if reset else None)
         return json.loads(urllib.request.urlopen(req, timeout=10).read())
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(10)
-
-    def __enter__(self) -> "ProxyProcess":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 class Stack:
@@ -93,14 +92,13 @@ class Stack:
 
     def __init__(self, delay_ms: float = 50.0, paged: bool = False):
         self.moto = BenchMotoServer(paged=paged)
-        self.proxy = ProxyProcess("", delay_ms)
+        self.proxy = ProxyProcess(self.moto.url, delay_ms)
 
     def url(self, delayed: bool) -> str:
         return self.proxy.url if delayed else self.moto.url
 
     def start(self) -> "Stack":
         self.moto.start()
-        self.proxy.upstream = self.moto.url
         self.proxy.start()
         return self
 
@@ -113,17 +111,3 @@ class Stack:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-def _wait_until(probe, process: subprocess.Popen, log_file: str, stop, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[:2]} exited: {Path(log_file).read_text()[-2000:]}")
-        try:
-            probe()
-            return
-        except (OSError, ValueError):
-            time.sleep(0.1)
-    stop()
-    raise RuntimeError(f"{process.args[:2]} did not answer within {timeout} s")

@@ -14,7 +14,7 @@ import os
 from typing import Dict, List
 
 import modules
-from measure import Timed, interleave, median, run_timed
+from measure import Timed, interleave, run_timed, summary
 from servers import Stack
 
 REGION = "eu-central-1"
@@ -64,12 +64,6 @@ def run(stacks: Dict[str, Stack], payloads: Dict[tuple, str], workdir: str, log,
             for module in stacks
         }
         runs: Dict[str, List[Timed]] = interleave(runners, reps)
-        results["delays"][label] = {
-            module: {"wall": median([t.wall for t in r]), "cpu": median([t.cpu for t in r]),
-                     "walls": [t.wall for t in r]}
-            for module, r in runs.items()
-        }
-        w = results["delays"][label]
-        log(f"  module process {label}: ours {w[modules.OURS]['wall']:.3f}s, kms_key {w[modules.KMS_KEY]['wall']:.3f}s "
-            f"(ratio {w[modules.OURS]['wall'] / w[modules.KMS_KEY]['wall']:.2f})")
+        results["delays"][label] = summary(runs)
+        log(f"  module process {label}: {modules.wall_pair(results['delays'][label], 3)}")
     return results

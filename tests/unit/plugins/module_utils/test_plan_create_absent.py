@@ -1,0 +1,143 @@
+"""Tests for plan_create, creation_tags, plan_absent, and the result every planner returns (result_of)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import Plan
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import creation_tags
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_absent
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_create
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import result_of
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ACCOUNT
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ATTEMPT
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import RESULT_KEYS
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import VIEW_KEYS
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import args_of
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import current
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import desired
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import names
+
+
+# ---------------------------------------------------------------- plan_absent
+
+
+@pytest.mark.parametrize("key_state", ["Enabled", "Disabled"])
+@pytest.mark.parametrize("days", [7, 30, 14])
+def test_plan_absent_schedules_deletion(key_state, days):
+    plan = plan_absent(current(state=key_state), desired(state="absent", pending_window_days=days), ACCOUNT)
+    assert plan.actions == [("schedule_key_deletion", {"days": days})]
+    assert plan.changed
+    assert plan.result["key_state"] == "PendingDeletion"
+    assert plan.result["enabled"] is False
+    assert plan.result["key_arn"] == ARN
+    assert plan.diff["before"]["key_state"] == key_state
+    assert plan.diff["after"]["key_state"] == "PendingDeletion"
+    assert plan.warnings == []
+
+
+def test_plan_absent_already_pending():
+    plan = plan_absent(current(state="PendingDeletion"), desired(state="absent"), ACCOUNT)
+    assert plan.actions == []
+    assert not plan.changed
+    assert plan.diff["before"] == plan.diff["after"]
+    assert plan.result["key_state"] == "PendingDeletion"
+
+
+def test_plan_absent_changes_nothing_else():
+    drifted = copy.deepcopy(POLICY)
+    drifted["Statement"].pop()
+    cur = current(policy=drifted, rotation=(False, None), tags={"x": "y"}, Description="old")
+    plan = plan_absent(cur, desired(state="absent", adopt=True), ACCOUNT)
+    assert names(plan) == ["schedule_key_deletion"]
+    assert plan.result["policy"] == drifted
+    assert plan.result["tags"] == {"x": "y"}
+    assert plan.result["description"] == "old"
+
+
+# ---------------------------------------------------------------- plan_create
+
+
+@pytest.mark.parametrize(
+    "enabled, rotation, days, expected",
+    [
+        (None, True, 365, ["create_key", "create_alias", "enable_key_rotation"]),
+        (True, True, 90, ["create_key", "create_alias", "enable_key_rotation"]),
+        (False, True, 2560, ["create_key", "create_alias", "enable_key_rotation", "disable_key"]),
+        (None, False, 365, ["create_key", "create_alias"]),
+        (True, False, 365, ["create_key", "create_alias"]),
+        (False, False, 365, ["create_key", "create_alias", "disable_key"]),
+    ],
+)
+def test_plan_create_actions(enabled, rotation, days, expected):
+    plan = plan_create(desired(enabled=enabled, enable_key_rotation=rotation, rotation_period_days=days),
+                       ACCOUNT, ATTEMPT)
+    assert names(plan) == expected
+    assert plan.changed
+    if rotation:
+        assert args_of(plan, "enable_key_rotation") == {"days": days}
+        assert (plan.result["rotation_enabled"], plan.result["rotation_period_days"]) == (True, days)
+    else:
+        assert (plan.result["rotation_enabled"], plan.result["rotation_period_days"]) == (False, None)
+    assert plan.result["key_state"] == ("Disabled" if enabled is False else "Enabled")
+    assert plan.result["enabled"] is (enabled is not False)
+
+
+def test_plan_create_result():
+    plan = plan_create(desired(description="d", tags={"team": "security"}), ACCOUNT, ATTEMPT)
+    assert set(plan.result) == RESULT_KEYS
+    assert plan.result["key_arn"] is None
+    assert plan.result["key_id"] is None
+    assert plan.result["account_id"] == ACCOUNT
+    assert plan.result["alias"] == ALIAS
+    assert plan.result["region"] == REGION
+    assert plan.result["policy"] == POLICY
+    assert plan.result["description"] == "d"
+    assert plan.result["tags"] == {"team": "security", MARKER_ALIAS: ALIAS, MARKER_ATTEMPT: ATTEMPT}
+    assert plan.diff["before"] == {}
+    assert set(plan.diff["after"]) == VIEW_KEYS
+    assert plan.warnings == []
+
+
+def test_creation_tags_markers_override_nothing_of_users():
+    tags = creation_tags(desired(tags={"a": "b"}), ATTEMPT)
+    assert tags == {"a": "b", MARKER_ALIAS: ALIAS, MARKER_ATTEMPT: ATTEMPT}
+
+
+# ---------------------------------------------------------------- one result shape
+
+
+def _plans():
+    return {
+        "create": plan_create(desired(), ACCOUNT, ATTEMPT),
+        "create_disabled": plan_create(desired(enabled=False), ACCOUNT, ATTEMPT),
+        "present_nochange": plan_present(current(), desired(), ACCOUNT),
+        "present_changes": plan_present(current(state="PendingDeletion", tags={}),
+                                        desired(enabled=True, cancel_pending_deletion=True, adopt=True), ACCOUNT),
+        "absent": plan_absent(current(), desired(state="absent"), ACCOUNT),
+        "absent_nochange": plan_absent(current(state="PendingDeletion"), desired(state="absent"), ACCOUNT),
+    }
+
+
+@pytest.mark.parametrize("name", list(_plans()))
+def test_result_keys_identical_across_planners(name):
+    plan = _plans()[name]
+    assert isinstance(plan, Plan)
+    assert set(plan.result) == RESULT_KEYS
+    assert set(plan.diff) == {"before", "after"}
+    assert set(plan.diff["after"]) == VIEW_KEYS
+    assert {k: plan.result[k] for k in VIEW_KEYS} == plan.diff["after"]
+
+
+def test_result_of_shape():
+    r = result_of({"KeyState": "Enabled"}, None, (False, None), {}, ALIAS, REGION, ACCOUNT)
+    assert set(r) == RESULT_KEYS
+    assert r["key_arn"] is None and r["account_id"] == ACCOUNT and r["enabled"] is True and r["description"] == ""
