@@ -319,6 +319,13 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy i
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
 
+CREDENTIALS_HINT = (
+    "They come from the access_key, secret_key and session_token options or the profile option, else from the "
+    "environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), the ~/.aws/credentials and "
+    "~/.aws/config files, or the instance or container role; in AWX, attach an Amazon Web Services credential "
+    "to the job template; the realm_keys role also takes atlassian_cmk_profile and atlassian_cmk_assume_role_arn."
+)
+
 ARGUMENT_SPEC = dict(
     alias=dict(type="str", default="atlassian-cmk-key"),
     state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -362,6 +369,8 @@ def main():
     except KeyProblem as e:
         module.fail_json(msg=str(e))
     except CmkAWSError as e:
+        if type(e.exception).__name__ == "NoCredentialsError":
+            module.fail_json(msg=f"{e.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
         module.fail_json_aws_error(e)
 
     for warning in plan.warnings:

@@ -1,12 +1,13 @@
 """The AWX snippets of docs/awx.md (files in docs/awx/), each exercised as far as it can be without AWX.
 
-- docs/awx.md shows exactly the files' contents, and every file is shown.
+- docs/awx.md links every file of docs/awx/.
 - controller.yml: only documented awx.awx arguments and choices (ansible-lint's args rule cannot load
   awx.awx's modules, so the test checks them against ansible-doc), lint clean, and the objects it names fit
   together (playbooks and inventory paths exist, prompts set by workflow nodes and schedules are asked for).
 - The survey passes AWX's own survey-spec checks; its answers, passed as AWX passes them, run site.yml.
-- The fleet inventory parses; the fleet runs sliced as AWX slices it and unsliced as the workflow node
-  runs it; AWX's artifact merge of the slices loses accounts, which receive-enrollment.yml catches.
+- The fleet inventory parses. The fleet runs sliced, each slice an ansible-runner job as AWX runs it (host i
+  in slice i mod N); the slices' artifacts are merged as AWX merges them, one dict.update per slice in the
+  order they finished, and receive-enrollment.yml gets every account from the per-account keys.
 - The drift check (job_type check, diff_mode) writes nothing and shows the drift it finds.
 
 Jobs run as AWX runs them: from the project checkout (cwd), with AWX's collections path (the project's
@@ -18,12 +19,16 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Dict, List
 
+import ansible_runner
 import boto3
 import pytest
 import yaml
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import realm_regions
 
 from tests.ecosystem.support import (ORG_PATH, ROOT, amazon_aws_dir, changed_count, clean_env, run,
                                      run_playbook, task_results, tool)
@@ -141,34 +146,18 @@ def inventory_hosts() -> Dict[str, dict]:
     return {h: data["_meta"]["hostvars"][h] for h in data["atlassian_cmk_accounts"]["hosts"]}
 
 
-def awx_slices(hosts: List[str], count: int) -> List[List[str]]:
-    """AWX gives slice k of n the hosts k, k+n, k+2n, ... of the inventory in name order."""
-    ordered = sorted(hosts)
-    return [ordered[k::count] for k in range(count)]
-
-
-def merge_artifacts(artifacts: List[dict]) -> dict:
-    """What a workflow node after a sliced job gets: AWX's WorkflowJob.get_effective_artifacts updates
-    one dict with each slice's artifacts in turn, key by key (not deeply)."""
-    merged: dict = {}
-    for artifact in artifacts:
-        merged.update(artifact)
-    return merged
-
-
 # --- docs/awx.md shows the files -------------------------------------------------------------------
 
-def test_awx_md_shows_every_snippet_file_as_it_is():
+def test_awx_md_links_every_file_of_docs_awx():
     text = (DOCS / "awx.md").read_text()
-    blocks = re.findall(r"<!-- snippet: (\S+) -->\n```\w+\n(.*?)```", text, re.S)
-    shown = {block[0] for block in blocks}
-    files = {str(p.relative_to(ROOT)) for p in AWX.iterdir() if p.is_file()}
-    assert files <= shown, f"docs/awx.md does not show {sorted(files - shown)}"
-    for name, body in blocks:
-        assert (ROOT / name).is_file(), f"docs/awx.md shows {name}, which does not exist"
-        assert body == (ROOT / name).read_text(), f"docs/awx.md's copy of {name} differs from the file"
-    fenced = len(re.findall(r"^```(?:ya?ml|json)$", text, re.M))
-    assert fenced == len(blocks), "every YAML/JSON block in docs/awx.md is a marked snippet file"
+    for path in AWX.iterdir():
+        assert f"(awx/{path.name})" in text, f"docs/awx.md does not link {path.name}"
+
+
+def test_one_execution_environment_image_everywhere():
+    images = set(re.findall(r"[\w./-]*atlassian-cmk-ee:[\w.-]+", "\n".join(
+        p.read_text() for p in (ROOT / "execution-environment.yml", CONTROLLER, DOCS / "awx.md"))))
+    assert len(images) == 1, images
 
 
 # --- controller.yml --------------------------------------------------------------------------------
@@ -249,7 +238,7 @@ def test_controller_objects_fit_together(controller_tasks):
                 assert jt.get(f"ask_{prompt}_on_launch"), f"node {node['identifier']} sets {prompt} unasked"
         for follower in node.get("related", {}).get("success_nodes", []):
             assert follower["identifier"] in nodes
-    assert nodes["ensure-keys"]["job_slice_count"] == 1, "artifacts of a sliced job lose accounts"
+    assert "job_slice_count" not in nodes["ensure-keys"], "the workflow's fleet node stays sliced"
     assert nodes["ensure-keys"]["related"]["success_nodes"] == [{"identifier": "receive-enrollment"}]
     assert templates[nodes["receive-enrollment"]["unified_job_template"]["name"]]["playbook"] == str(
         RECEIVER.relative_to(ROOT))
@@ -308,18 +297,38 @@ def test_fleet_inventory_parses_into_accounts_with_their_roles():
     assert len({h["atlassian_cmk_account_id"] for h in hosts.values()}) == len(hosts)
 
 
+def runner_job(private_dir: Path, env: Dict[str, str], extravars: dict, limit: str = "") -> dict:
+    """One AWX job: ansible-runner in the project checkout; returns its artifacts, as AWX reads them from
+    the playbook_on_stats event's artifact_data, and its status."""
+    private_dir.mkdir(parents=True, exist_ok=True)
+    result = ansible_runner.run(private_data_dir=str(private_dir), project_dir=str(ROOT), playbook="site.yml",
+                                inventory=str(INVENTORY), limit=limit or None, extravars=extravars, envvars=env,
+                                quiet=True)
+    stats = [e for e in result.events if e.get("event") == "playbook_on_stats"]
+    assert stats, f"{private_dir.name}: no playbook_on_stats event (status {result.status})"
+    return {"status": result.status, "rc": result.rc, "artifacts": stats[-1]["event_data"].get("artifact_data", {}),
+            "changed": sum(stats[-1]["event_data"].get("changed", {}).values())}
+
+
 @pytest.fixture(scope="module")
 def fleet(moto_server, tmp_path_factory):
-    """The fleet run as AWX runs it: two slices of the sliced template, then the unsliced workflow node."""
+    """The fleet template as AWX runs it sliced: three slices side by side, host i in slice i mod 3."""
     moto_server.reset()
     tmp = tmp_path_factory.mktemp("fleet")
     env = awx_job_env(tmp)
     hosts = inventory_hosts()
+    extravars = {"atlassian_cmk_endpoint_url": moto_server.url, "atlassian_cmk_report_dir": str(tmp / "report")}
+    names = list(hosts)
+    slices = [names[k::3] for k in range(3)]
+    finished = []
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        jobs = {pool.submit(runner_job, tmp / f"slice{k}", env, extravars, ",".join(part)): k
+                for k, part in enumerate(slices)}
+        for job in as_completed(jobs):
+            finished.append(job.result())
     common = ["site.yml", "-i", str(INVENTORY), "-e", f"atlassian_cmk_endpoint_url={moto_server.url}",
               "-e", f"atlassian_cmk_report_dir={tmp / 'report'}"]
-    slices = [run_playbook(common + ["--limit", ",".join(part)], env=env) for part in awx_slices(list(hosts), 2)]
-    whole = run_playbook(common, env=env)
-    return {"env": env, "tmp": tmp, "hosts": hosts, "slices": slices, "whole": whole, "common": common}
+    return {"env": env, "tmp": tmp, "hosts": hosts, "slices": finished, "common": common, "extravars": extravars}
 
 
 def run_receiver(fleet: dict, artifacts: dict, expect_rc: int) -> dict:
@@ -330,35 +339,49 @@ def run_receiver(fleet: dict, artifacts: dict, expect_rc: int) -> dict:
 
 
 def test_fleet_slices_create_every_accounts_keys_in_its_own_account(fleet, moto_server):
-    for out in fleet["slices"]:
-        assert changed_count(out) > 0
+    assert [job["status"] for job in fleet["slices"]] == ["successful"] * 3
+    assert all(job["changed"] > 0 for job in fleet["slices"])
     for name, hostvars in fleet["hosts"].items():
         account = hostvars["atlassian_cmk_account_id"]
-        regions = {"europe": ["eu-central-1", "eu-west-1"], "australia": ["ap-southeast-2"]}[
-            hostvars["atlassian_cmk_realm"]]
-        for region in regions:
+        for region in realm_regions(hostvars["atlassian_cmk_realm"]):
             arn = kms(moto_server, region, account).describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["Arn"]
             assert f":{account}:" in arn, (name, arn)
-    assert changed_count(fleet["whole"]) == 0, "the unsliced run after the slices changes nothing"
 
 
-def test_workflow_node_gets_every_account_from_the_unsliced_fleet_node(fleet):
-    artifacts = fleet["whole"]["global_custom_stats"]
-    enrollment = artifacts["atlassian_cmk_enrollment"]
-    assert sorted(enrollment) == sorted(h["atlassian_cmk_account_id"] for h in fleet["hosts"].values())
-    for entry in enrollment.values():
-        assert set(entry) >= {"realm", "alias", "context_tag", "key_arns"}
-    out = run_receiver(fleet, artifacts, expect_rc=0)
+def test_a_sliced_job_hands_every_account_to_the_next_workflow_node(fleet):
+    # AWX's WorkflowJob.get_effective_artifacts: one dict, updated with each slice's artifacts in turn.
+    merged: dict = {}
+    for job in fleet["slices"]:
+        merged.update(job["artifacts"])
+    accounts = sorted(h["atlassian_cmk_account_id"] for h in fleet["hosts"].values())
+    assert sorted(k for k in merged if k.startswith("atlassian_cmk_enrollment_")) == [
+        f"atlassian_cmk_enrollment_{a}" for a in accounts]
+    assert len(merged["atlassian_cmk_enrollment"]) < len(accounts), "the aggregate key keeps one slice only"
+    for account in accounts:
+        entry = merged[f"atlassian_cmk_enrollment_{account}"]
+        assert entry["complete"] and all(f":{account}:key/" in arn for arn in entry["key_arns"].values())
+    out = run_receiver(fleet, merged, expect_rc=0)
     handed_on = task_results(out, "Hand the enrolment on (replace with your ticket, mail or chat step)")
-    assert len(handed_on["localhost"]["results"]) == len(fleet["hosts"])
+    assert len(handed_on["localhost"]["results"]) == len(accounts)
 
 
-def test_artifacts_of_a_sliced_job_lose_accounts_and_the_receiver_says_so(fleet):
-    artifacts = merge_artifacts([out["global_custom_stats"] for out in fleet["slices"]])
-    assert len(artifacts["atlassian_cmk_enrollment"]) < len(fleet["hosts"])
-    out = run_receiver(fleet, artifacts, expect_rc=2)
+def test_the_receiver_names_an_account_missing_from_the_artifacts(fleet):
+    merged: dict = {}
+    for job in fleet["slices"][:-1]:  # one slice's artifacts lost
+        merged.update(job["artifacts"])
+    out = run_receiver(fleet, merged, expect_rc=2)
     failed = task_results(out, "Check that every account of the inventory is in the enrolment")["localhost"]
     assert failed["failed"] and "Accounts missing from the enrolment" in failed["msg"]
+
+
+def test_the_unsliced_job_changes_nothing_and_its_output_shows_the_arns(fleet, moto_server):
+    job = runner_job(fleet["tmp"] / "whole", fleet["env"], fleet["extravars"])
+    assert job["status"] == "successful" and job["changed"] == 0
+    stdout = (fleet["tmp"] / "whole" / "artifacts").glob("*/stdout")
+    text = "".join(p.read_text() for p in stdout)
+    for entry in job["artifacts"]["atlassian_cmk_enrollment"].values():
+        for arn in entry["key_arns"].values():
+            assert arn in text, "the job output lacks an ARN"
 
 
 def test_drift_check_writes_nothing_and_shows_the_drift(fleet, moto_server):
@@ -369,11 +392,13 @@ def test_drift_check_writes_nothing_and_shows_the_drift(fleet, moto_server):
         "atlassian_cmk_account_id"]
     client = kms(moto_server, "eu-west-1", account)
     key_id = client.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]
-    client.tag_resource(KeyId=key_id, Tags=[{"TagKey": "drift", "TagValue": "by-hand"}])
+    policy = json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    drifted = dict(policy, Statement=policy["Statement"][:-1])
+    client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(drifted))
     drift = run_playbook(fleet["common"] + ["--check", "--diff"], env=fleet["env"])
     assert changed_count(drift) == 1
     key_task = task_results(drift, "Ensure the key in the region")
     changed = [r for host in key_task.values() for r in host["results"] if r["changed"]]
-    assert [r["item"] for r in changed] == ["eu-west-1"] and "drift" in json.dumps(changed[0]["diff"])
-    tags = {t["TagKey"]: t["TagValue"] for t in client.list_resource_tags(KeyId=key_id)["Tags"]}
-    assert tags.get("drift") == "by-hand", "a check run wrote to AWS"
+    assert [r["item"] for r in changed] == ["eu-west-1"] and "policy" in json.dumps(changed[0]["diff"])
+    now = json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    assert len(now["Statement"]) == len(drifted["Statement"]), "a check run wrote to AWS"

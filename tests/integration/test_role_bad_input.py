@@ -35,5 +35,6 @@ def test_bad_role_variable_fails_before_any_aws_call(moto, tmp_path, variables, 
         proc = run_site(extra)
     assert proc.returncode == 2, proc.stdout[-3000:]
     assert name in proc.stdout and value in proc.stdout, proc.stdout[-3000:]
+    assert "argument_spec" not in proc.stdout, "the role's whole argument spec was printed"
     assert calls.operations() == []
-    assert "Failed in the last run" in (tmp_path / "enrollment.md").read_text()
+    assert "Failed in this run" in (tmp_path / "enrollment.md").read_text()

@@ -77,7 +77,7 @@ def key_problem(current: Mapping[str, Any], desired: Mapping[str, Any]) -> Optio
         return f"{where}, an AWS managed key"
     if current["tags"].get(MARKER_ALIAS) != desired["alias"] and not desired["adopt"]:
         return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
-                "set adopt=true to manage it, or choose another alias")
+                "set adopt=true (role variable atlassian_cmk_adopt) to manage it, or choose another alias")
     if desired["state"] == "absent":
         return None
     wrong = spec_mismatches(meta)
@@ -87,7 +87,8 @@ def key_problem(current: Mapping[str, Any], desired: Mapping[str, Any]) -> Optio
     state = meta["KeyState"]
     if state == "PendingDeletion" and not desired["cancel_pending_deletion"]:
         return (f"{where}, which is pending deletion (on {meta.get('DeletionDate')}); set "
-                "cancel_pending_deletion=true to keep it (it stays disabled unless enabled=true)")
+                "cancel_pending_deletion=true (role variable atlassian_cmk_cancel_pending_deletion) to keep it (it stays "
+                "disabled unless enabled=true)")
     if state not in ("Enabled", "Disabled", "PendingDeletion"):
         return f"{where}, whose state {state} this module cannot manage"
     return None

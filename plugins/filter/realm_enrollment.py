@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: realm_enrollment
+short_description: One account's CMK enrolment from the realm_keys role's module results
+version_added: 0.2.0
+author:
+  - cmkops contributors (@cmkops)
+description:
+  - Turns the results of M(cmkops.atlassian_cmk.atlassian_cmk_key), one per region of the realm, into what
+    Atlassian's enrolment asks for, that is the account, the realm, one key ARN per region and the context tag.
+  - Every region of the realm is reported. A region without a key has a V(null) ARN, and the enrolment is
+    complete only when every region has an C(Enabled) key.
+  - The C(cmkops.atlassian_cmk.realm_keys) role sets its facts and stats from this filter.
+options:
+  _input:
+    description: The registered loop results of the module, one per region (the C(results) list).
+    type: list
+    elements: dict
+    required: true
+  realm:
+    description: The realm.
+    type: str
+    required: true
+  context_tag:
+    description: The context tag for Atlassian, empty when not chosen yet.
+    type: str
+    default: ""
+  managed:
+    description: The regions this run managed; the others were only read.
+    type: list
+    elements: str
+    default: []
+  account_id:
+    description: The account to report when no result names one (no key, or every region failed).
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Keep the account's enrolment
+  ansible.builtin.set_fact:
+    enrollment: "{{ results.results | cmkops.atlassian_cmk.realm_enrollment(realm='europe', context_tag='AcmeCMK') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The account's enrolment.
+  type: dict
+  contains:
+    account_id:
+      description: The AWS account.
+      type: str
+    keys:
+      description: Region to V(key_arn), V(key_id), V(alias), V(key_state), V(changed) and V(managed) (false when only read).
+      type: dict
+    key_arns:
+      description: The ARNs in the realm's order, V(null) for a region without a key.
+      type: list
+      elements: str
+    entry:
+      description: >-
+        What the enrolment holds for the account: V(realm), V(alias), V(context_tag), V(key_arns)
+        (region to ARN) and V(complete).
+      type: dict
+"""
+
+
+def _key(result, managed):
+    ok = not result.get("failed")
+    return {
+        "key_arn": result.get("key_arn") if ok else None,
+        "key_id": result.get("key_id") if ok else None,
+        "alias": result.get("alias"),
+        "key_state": result.get("key_state") if ok and result.get("key_arn") else None,
+        "changed": bool(result.get("changed")),
+        "managed": managed,
+        **({} if ok else {"error": str(result.get("msg", "failed"))}),
+    }
+
+
+def realm_enrollment(results, realm, context_tag="", managed=None, account_id=None):
+    keys = {r["item"]: _key(r, not managed or r["item"] in managed) for r in results}
+    accounts = [r.get("account_id") for r in results if not r.get("failed") and r.get("account_id")]
+    alias = next((r["alias"] for r in results if r.get("alias")), None)
+    entry = {
+        "realm": realm,
+        "alias": alias,
+        "context_tag": context_tag or None,
+        "key_arns": {region: key["key_arn"] for region, key in keys.items()},
+        "complete": bool(keys) and all(key["key_state"] == "Enabled" for key in keys.values()),
+    }
+    return {"account_id": accounts[0] if accounts else (account_id or None), "keys": keys,
+            "key_arns": [key["key_arn"] for key in keys.values()], "entry": entry}
+
+
+class FilterModule:
+    def filters(self):
+        return {"realm_enrollment": realm_enrollment}

@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: realm_inputs
+short_description: Read and check the realm_keys role's variables without calling AWS
+version_added: 0.2.0
+author:
+  - cmkops contributors (@cmkops)
+description:
+  - Reads the variables of the C(cmkops.atlassian_cmk.realm_keys) role as their users write them and checks
+    them all at once, before any AWS call. Every message names the variable and its value.
+  - Lists (regions, organization paths) may be given as a list, as one string, or as a string separated by
+    commas or new lines, with spaces around the items, as an AWX survey or C(-e name=value) hands them over.
+  - An account ID that YAML read as a number is taken as its digits when it has 12 of them, and refused with
+    a hint to quote it otherwise (an unquoted ID loses its leading zeros, or is read as octal).
+  - The key options are checked with the M(cmkops.atlassian_cmk.atlassian_cmk_key) module's own rules
+    (see the C(cmkops.atlassian_cmk.key_input_errors) filter).
+options:
+  _input:
+    description:
+      - The role's variables without their V(atlassian_cmk_) prefix, as a dictionary, for example V(realm),
+        V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
+        V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path) and V(policy_template)
+        (the file's text, or V(null) when there is no such file).
+    type: dict
+    required: true
+  prefix:
+    description: Prepended to each variable's name in the messages.
+    type: str
+    default: atlassian_cmk_
+seealso:
+  - module: cmkops.atlassian_cmk.atlassian_cmk_key
+"""
+
+EXAMPLES = r"""
+- name: Read the role variables
+  ansible.builtin.set_fact:
+    inputs: >-
+      {{ {'realm': 'europe', 'regions': 'eu-west-1, eu-central-1', 'org_paths': 'o-rab3nm4fez/*/ou-ab12-cdef3456/*'}
+         | cmkops.atlassian_cmk.realm_inputs }}
+  # => inputs.errors == [], inputs.target_regions == ['eu-central-1', 'eu-west-1']
+"""
+
+RETURN = r"""
+_value:
+  description: What the role runs with.
+  type: dict
+  contains:
+    errors:
+      description: One message per bad variable, naming it and its value; empty when all is well.
+      type: list
+      elements: str
+    realm_regions:
+      description: The realm's regions in Atlassian's order; empty for an unknown realm.
+      type: list
+      elements: str
+    target_regions:
+      description: The regions this run manages (all of the realm's unless V(regions) narrows them).
+      type: list
+      elements: str
+    org_paths:
+      description: The organization paths as a list.
+      type: list
+      elements: str
+    account_id:
+      description: The account ID as a string of digits, or V(null) when not given.
+      type: str
+"""
+
+import re
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors import key_input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
+
+_CONTEXT_TAG = re.compile(r"^[A-Za-z0-9]{0,12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
+_URL = re.compile(r"^https?://.+$")
+
+
+def as_list(value):
+    """A list as users write one: a list, one string, or a string separated by commas or new lines."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[,\n]", value)
+    elif not isinstance(value, (list, tuple)):
+        value = [value]
+    return [item.strip() if isinstance(item, str) else item for item in value
+            if not (isinstance(item, str) and not item.strip())]
+
+
+def _account_id(value, name):
+    """(account id as digits or None, error or None)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, bool):
+        return None, f"{name}={value!r}: must be a 12-digit AWS account ID"
+    if isinstance(value, int):
+        if len(str(value)) == 12:
+            return str(value), None
+        return None, (f"{name}={value}: YAML read the account ID as a number, which loses leading zeros (and reads "
+                      f"one that starts with 0 as octal); quote it, as in {name}: \"012345678901\"")
+    return str(value).strip(), None
+
+
+def realm_inputs(variables, prefix="atlassian_cmk_"):
+    if not isinstance(variables, dict):
+        raise AnsibleFilterError(f"realm_inputs expects a dictionary of role variables, got {type(variables).__name__}")
+    v = {k: val for k, val in variables.items() if val is not None}
+    errors = []
+
+    realm = v.get("realm")
+    realm_regions = list(REALMS.get(realm, ())) if isinstance(realm, str) else []
+    if not realm_regions:
+        errors.append(f"{prefix}realm={realm!r}: not an Atlassian Cloud realm; one of {', '.join(REALMS)}")
+
+    regions = as_list(v.get("regions"))
+    outside = [r for r in regions if r not in realm_regions]
+    if outside and realm_regions:
+        errors.append(f"{prefix}regions={regions!r}: {', '.join(map(str, outside))} not in realm {realm} "
+                      f"({', '.join(realm_regions)})")
+    targets = [r for r in realm_regions if not regions or r in regions]
+
+    account_id, error = _account_id(v.get("account_id"), prefix + "account_id")
+    errors += [error] if error else []
+
+    state = v.get("state", "present")
+    if state not in ("present", "absent"):
+        errors.append(f"{prefix}state={state!r}: must be present or absent")
+    context_tag = v.get("context_tag", "")
+    if not isinstance(context_tag, str) or not _CONTEXT_TAG.match(context_tag):
+        errors.append(f"{prefix}context_tag={context_tag!r}: at most 12 letters and digits")
+    path = v.get("policy_template_path") or ""
+    if path and v.get("policy_template") is None:
+        errors.append(f"{prefix}policy_template={path!r}: no such file on the controller")
+    for name, pattern, what in (("assume_role_arn", _ROLE_ARN, "an IAM role ARN"), ("endpoint_url", _URL,
+                                                                                    "an http(s) URL")):
+        value = v.get(name) or ""
+        if value and not (isinstance(value, str) and pattern.match(value)):
+            errors.append(f"{prefix}{name}={value!r}: not {what}")
+
+    org_paths = as_list(v.get("org_paths"))
+    options = {key: v.get(key) for key in ("alias", "tags", "rotation_period_days", "description", "policy_template")}
+    options.update(state=state if state in ("present", "absent") else "present", org_paths=org_paths,
+                   account_id=account_id)
+    if error is None:
+        errors += key_input_errors(options, prefix=prefix)
+    return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
+            "account_id": account_id}
+
+
+class FilterModule:
+    def filters(self):
+        return {"realm_inputs": realm_inputs}

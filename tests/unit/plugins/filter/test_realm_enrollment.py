@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_enrollment import realm_enrollment
+
+ARN1 = "arn:aws:kms:eu-central-1:111122223333:key/1"
+ARN2 = "arn:aws:kms:eu-west-1:111122223333:key/2"
+
+
+def result(region, arn, state="Enabled", **extra):
+    return dict(item=region, key_arn=arn, key_id=arn and arn.split("/")[-1], alias="alias/atlassian-cmk-key",
+                key_state=state, account_id="111122223333", changed=False, **extra)
+
+
+def test_every_region_enabled_is_complete():
+    out = realm_enrollment([result("eu-central-1", ARN1), result("eu-west-1", ARN2)], "europe", "AcmeCMK")
+    assert out["account_id"] == "111122223333"
+    assert out["key_arns"] == [ARN1, ARN2]
+    assert out["entry"] == {"realm": "europe", "alias": "alias/atlassian-cmk-key", "context_tag": "AcmeCMK",
+                            "key_arns": {"eu-central-1": ARN1, "eu-west-1": ARN2}, "complete": True}
+
+
+def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
+    # Check mode predicts a key to create: no ARN, so no key state either.
+    out = realm_enrollment([result("eu-central-1", None), result("eu-west-1", ARN2)], "europe",
+                           managed=["eu-west-1"])
+    assert out["keys"]["eu-central-1"] == {"key_arn": None, "key_id": None, "alias": "alias/atlassian-cmk-key",
+                                           "key_state": None, "changed": False, "managed": False}
+    assert out["keys"]["eu-west-1"]["managed"] is True
+    assert out["entry"]["key_arns"] == {"eu-central-1": None, "eu-west-1": ARN2}
+    assert out["entry"]["complete"] is False and out["entry"]["context_tag"] is None
+
+
+def test_a_disabled_key_is_incomplete():
+    out = realm_enrollment([result("eu-central-1", ARN1, "Disabled"), result("eu-west-1", ARN2)], "europe")
+    assert out["entry"]["complete"] is False
+
+
+def test_a_failed_read_keeps_its_message_and_the_account_falls_back():
+    out = realm_enrollment([{"item": "ap-southeast-2", "failed": True, "msg": "AccessDenied"}], "australia",
+                           account_id="444455556666")
+    assert out["account_id"] == "444455556666"
+    assert out["keys"]["ap-southeast-2"]["error"] == "AccessDenied"
+    assert out["entry"]["complete"] is False

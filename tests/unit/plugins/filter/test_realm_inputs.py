@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import as_list, realm_inputs
+
+ORG = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
+ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
+GOOD = {"realm": "europe", "org_paths": [ORG]}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, []),
+    ("eu-west-1", ["eu-west-1"]),
+    ("eu-west-1, eu-central-1", ["eu-west-1", "eu-central-1"]),
+    ("eu-west-1 ,\n eu-central-1\n", ["eu-west-1", "eu-central-1"]),
+    (["eu-west-1 ", "eu-central-1"], ["eu-west-1", "eu-central-1"]),
+    ([], []),
+    ("", []),
+])
+def test_lists_as_users_write_them(value, expected):
+    assert as_list(value) == expected
+
+
+def test_good_variables_give_no_error_and_the_realm_order():
+    out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
+    assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
+                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None}
+
+
+def test_one_region_narrows_the_targets_but_not_the_realm():
+    out = realm_inputs(dict(GOOD, regions="eu-west-1"))
+    assert out["errors"] == [] and out["target_regions"] == ["eu-west-1"]
+    assert out["realm_regions"] == ["eu-central-1", "eu-west-1"]
+
+
+def test_org_paths_as_one_string_with_spaces():
+    assert realm_inputs(dict(GOOD, org_paths=f"{ORG}, {ORG2}"))["org_paths"] == [ORG, ORG2]
+    assert realm_inputs(dict(GOOD, org_paths=f"{ORG}\n{ORG2}\n"))["errors"] == []
+
+
+@pytest.mark.parametrize("value, expected", [(123456789012, "123456789012"), ("012345678901", "012345678901"),
+                                             ("", None), (None, None)])
+def test_account_ids_accepted(value, expected):
+    out = realm_inputs(dict(GOOD, account_id=value))
+    assert out["errors"] == [] and out["account_id"] == expected
+
+
+def test_account_id_that_yaml_read_as_octal_is_refused_with_a_hint_to_quote_it():
+    # 012345670123 unquoted is YAML 1.1 octal: 1402433619.
+    errors = realm_inputs(dict(GOOD, account_id=0o12345670123))["errors"]
+    assert len(errors) == 1
+    assert errors[0].startswith("atlassian_cmk_account_id=1402433619: ") and "quote it" in errors[0]
+
+
+# (variables, the variable named, the value named)
+BAD = {
+    "unknown realm": ({"realm": "atlantis"}, "atlassian_cmk_realm", "atlantis"),
+    "no realm": ({"realm": None}, "atlassian_cmk_realm", "None"),
+    "region outside the realm": ({"regions": "us-east-1"}, "atlassian_cmk_regions", "us-east-1"),
+    "context tag": ({"context_tag": "acme-prod"}, "atlassian_cmk_context_tag", "acme-prod"),
+    "state": ({"state": "gone"}, "atlassian_cmk_state", "gone"),
+    "template file": ({"policy_template_path": "/no/such.json"}, "atlassian_cmk_policy_template", "/no/such.json"),
+    "role arn": ({"assume_role_arn": "not-an-arn"}, "atlassian_cmk_assume_role_arn", "not-an-arn"),
+    "endpoint": ({"endpoint_url": "ftp://x"}, "atlassian_cmk_endpoint_url", "ftp://x"),
+    "account id": ({"account_id": "12345"}, "atlassian_cmk_account_id", "12345"),
+    "org path": ({"org_paths": "o-short/*"}, "atlassian_cmk_org_paths", "o-short/*"),
+    "alias": ({"alias": "alias/aws/s3"}, "atlassian_cmk_alias", "alias/aws/s3"),
+    "rotation": ({"rotation_period_days": "60"}, "atlassian_cmk_rotation_period_days", "60"),
+}
+
+
+@pytest.mark.parametrize("variables, name, value", BAD.values(), ids=BAD.keys())
+def test_each_bad_variable_is_named_with_its_value(variables, name, value):
+    errors = realm_inputs(dict(GOOD, **variables))["errors"]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{name}=") and value in errors[0]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.report import (Host, account_id_of,
+                                                                                  account_record, render_markdown,
+                                                                                  render_table, sections)
+
+NOW = "2026-12-01T10:00:00Z"
+EARLIER = "2026-11-30T09:00:00Z"
+A, B, C = "111122223333", "222233334444", "333344445555"
+
+
+def arn(account, region="eu-west-1"):
+    return f"arn:aws:kms:{region}:{account}:key/k-{account}"
+
+
+def ran(name, account, state="Enabled", failure=""):
+    keys = {"eu-west-1": {"key_arn": arn(account), "key_state": state, "managed": True}}
+    entry = {"realm": "united_kingdom", "alias": "alias/atlassian-cmk-key", "context_tag": "Acme",
+             "key_arns": {"eu-west-1": arn(account)}, "complete": state == "Enabled"}
+    return Host(name, True, failure, account, {account: entry}, keys)
+
+
+def records_of(hosts, check_mode=False):
+    return {r["account_id"]: r for r in (account_record(h, NOW, check_mode) for h in hosts) if r}
+
+
+def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
+    record = account_record(ran("prod", A), NOW, True)
+    assert record == {"account_id": A, "host": "prod", "realm": "united_kingdom", "alias": "alias/atlassian-cmk-key",
+                      "context_tag": "Acme", "key_arns": {"eu-west-1": arn(A)},
+                      "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True}],
+                      "complete": True, "written_at": NOW, "check_mode": True}
+
+
+def test_a_failed_host_has_no_record():
+    assert account_record(ran("prod", A, failure="boom"), NOW, False) is None
+
+
+def test_only_the_inventorys_accounts_are_reported_and_outside_limit_keeps_its_last_record():
+    old_b = dict(account_record(ran("staging", B), EARLIER, False))
+    stray = dict(account_record(ran("demo", "123456789012"), EARLIER, False))
+    hosts = [ran("prod", A), Host("staging", False, "", B, None, None),
+             Host("broken", True, "Ensure the key: AccessDenied", C, None, None),
+             Host("localhost", True, "Check the role variables: bad", None, None, None)]
+    report = sections(hosts, {B: old_b, "123456789012": stray}, records_of(hosts))
+    assert [(s.host, s.status, s.account_id) for s in report] == [
+        ("prod", "run", A), ("staging", "outside", B), ("broken", "failed", C), ("localhost", "failed", None)]
+    md = render_markdown(report, NOW)
+    assert "123456789012" not in md
+    assert f"## AWS account {A}" in md and f"## AWS account {B}" in md
+    assert f"Not in this run (outside --limit): the values below are from the run of {EARLIER}." in md
+    assert f"- broken (AWS account `{C}`): Ensure the key: AccessDenied" in md
+    assert "- localhost: Check the role variables: bad" in md
+
+
+def test_a_failed_host_with_an_earlier_record_shows_it_with_the_reason():
+    old = account_record(ran("prod", A), EARLIER, False)
+    report = sections([Host("prod", True, "Ensure the key: throttled", A, None, None)], {A: old}, {})
+    md = render_markdown(report, NOW)
+    assert f"> Failed in this run (prod): Ensure the key: throttled. The values below are from the run of {EARLIER}." in md
+    assert arn(A) in md
+
+
+def test_incomplete_and_check_mode_accounts_say_so():
+    hosts = [ran("prod", A, state="Disabled")]
+    md = render_markdown(sections(hosts, {}, records_of(hosts, check_mode=True)), NOW)
+    assert "Check mode: the values below are predicted" in md
+    assert "not yet in eu-west-1 (Disabled)" in md
+    assert "— key state: Disabled" in md
+
+
+def test_the_table_has_one_line_per_key_and_per_unreported_host():
+    hosts = [ran("prod", A), Host("new", False, "", None, None, None)]
+    table = render_table(sections(hosts, {}, records_of(hosts)))
+    assert table[0].split() == ["ACCOUNT", "REGION", "STATE", "ARN"]
+    assert table[1].split() == [A, "eu-west-1", "Enabled", arn(A)]
+    assert table[2].split() == ["new", "-", "NOT", "RUN", "never", "reported"]
+
+
+def test_account_ids_only_when_valid():
+    assert account_id_of(111122223333) == A and account_id_of(" 111122223333") == A
+    assert account_id_of(1402433619) is None and account_id_of("localhost") is None and account_id_of(True) is None
