@@ -17,7 +17,8 @@ description:
   - Creation is crash-safe and race-safe. A new key carries marker tags (the alias it is for, and a token for
     the attempt), so a run that died between C(CreateKey) and C(CreateAlias) is finished by the next run, a lost
     C(CreateKey) answer is found again instead of being retried blindly, and of concurrent runs only one key keeps
-    the alias; the others are tagged as superseded and scheduled for deletion after 7 days.
+    the alias; the others are tagged as superseded and scheduled for deletion after 7 days. Keys of several
+    runs that all died before their alias are found together; the oldest is finished, the others retired.
   - Use the C(cmkops.atlassian_cmk.realm_keys) role to ensure the keys of every region of a realm.
 author:
   - cmkops contributors (@cmkops)
@@ -99,6 +100,8 @@ options:
     description:
       - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
         prefix are refused.
+      - At most 48 tags, since a KMS key holds 50 and the collection's marker tags take up to 2; with
+        O(purge_tags=false) the key's other tags count too. Values are strings or numbers.
       - Unset leaves the key's tags alone.
     type: dict
     aliases: [resource_tags]
@@ -177,6 +180,11 @@ notes:
     the module warns meanwhile.
   - The tagging API, used only while creating a key to find an earlier run's unfinished key, is eventually
     consistent on AWS; a key made a few seconds earlier may not be seen yet.
+  - O(region) must be a region that botocore knows (KMS is in every AWS region); with O(endpoint_url), any
+    well-formed region name is accepted. Either way it is checked before any AWS call.
+  - KMS refuses a repeat of C(ScheduleKeyDeletion) and C(CancelKeyDeletion). When a retry after a lost answer
+    is refused, the key's state decides, and a key already as asked is a success.
+  - O(access_key) is masked in the output like O(secret_key), since an access key ID names the account.
   - Botocore's own retries are switched off for this module. Throttling, AWS 5xx answers and dropped
     connections are retried with jittered backoff, and C(CreateKey) is retried only once it is known not
     to have made a key.
@@ -307,17 +315,20 @@ tags:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import KeyProblem
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import known_regions
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_region
 
 CREDENTIALS_HINT = (
     "They come from the access_key, secret_key and session_token options or the profile option, else from the "
@@ -346,17 +357,21 @@ ARGUMENT_SPEC = dict(
     bypass_policy_lockout_safety_check=dict(type="bool", default=False),
     allow_wildcard_principal=dict(type="bool", default=False),
 )
+# amazon.aws's own option, masked in the output like the secret key: an access key ID names the account.
+MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_log=True))
 
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=ARGUMENT_SPEC,
+        argument_spec=dict(ARGUMENT_SPEC, **MASKED_ACCESS_KEY),
         mutually_exclusive=[("policy", "policy_template")],
         supports_check_mode=True,
     )
     params = module.params
     # Every input is checked before the first AWS call; the error names the option and the value.
-    errors = check_params(params, org_paths_needed(params)) or lint_template(params, module.region)
+    errors = (check_region(module.region, known_regions(), bool(params.get("endpoint_url")))
+              + check_params(params, org_paths_needed(params)))
+    errors = errors or lint_template(params, module.region)
     if errors:
         module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
 

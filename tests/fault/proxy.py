@@ -13,7 +13,9 @@ As a process, until SIGTERM or ``--max-seconds``: ``python tests/fault/proxy.py 
 A rule is a ``Rule`` or a dict / JSON object with its keys. ``kind``: throttle (400
 ThrottlingException), error500 (500 KMSInternalException), refuse (``status`` and error ``code``),
 drop (close, nothing forwarded), drop_response (forward, then close without answering), delay
-(hold the request ``seconds``, then forward it: overlapping calls make races real). ``ops``:
+(hold the request ``seconds``, then forward it: overlapping calls make races real), hold (keep the
+request until the test's next ``release(forward=...)``, at most ``seconds`` or MAX_DELAY; ``wait_held(n)``
+waits until n requests are held, so a test kills or races a run exactly there). ``ops``:
 operation names, None for all. ``calls``: 1-based indices among the requests the rule matched since
 ``set_rules``. ``probability``: per matching request, from random.Random(seed); with neither, every
 match is hit. ``max_count``: at most this many faults (default len(calls) or 1). ``message``:
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 from xml.sax.saxutils import escape
 
-KINDS = frozenset({"throttle", "error500", "drop", "drop_response", "refuse", "delay"})
+KINDS = frozenset({"throttle", "error500", "drop", "drop_response", "refuse", "delay", "hold"})
 MAX_DELAY = 120.0  # a typo'd delay must not hang a test run
 _ANSWERED = frozenset({"throttle", "error500", "refuse"})
 # Never relayed: they describe one hop, and the proxy recomputes Content-Length itself.
@@ -158,7 +160,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         action, status, response = (rule.kind if rule else "forwarded"), None, None
         if rule is not None and rule.kind in _ANSWERED:
             response = _fault_response(rule, self.headers)
-        elif action != "drop":
+        elif rule is not None and rule.kind == "hold" and not proxy._hold(op, self.command, self.path, rule):
+            action = "drop"  # released without forwarding: nothing reached upstream
+        if action not in ("drop",) and response is None:
             if rule is not None and rule.kind == "delay":
                 time.sleep(rule.seconds)  # only this handler thread waits; other requests go on
             try:
@@ -220,6 +224,10 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._events: list[Event] = []
         self._server: Optional[_Server] = None
+        self._released = threading.Condition(self._lock)
+        self._holding = 0
+        self._generation = 0
+        self._forward_after: dict = {}
         self.set_rules(rules)
 
     def set_rules(self, rules: Iterable[Union[Rule, Mapping[str, Any]]],
@@ -268,6 +276,31 @@ class FaultProxy:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    def _hold(self, op: str, method: str, path: str, rule: Rule) -> bool:
+        """Keep a request until the next release(); True to forward it then."""
+        self._record(Event(op, "held", None, method, path))
+        with self._released:
+            generation = self._generation
+            self._holding += 1
+            self._released.notify_all()
+            if not self._released.wait_for(lambda: self._generation > generation, timeout=rule.seconds or MAX_DELAY):
+                self._holding -= 1  # timed out: no longer held (a release counts its own back to 0)
+            return self._forward_after.get(generation + 1, True)
+
+    def wait_held(self, count: int = 1, timeout: float = 60.0) -> None:
+        """Wait until ``count`` requests are held by hold rules since the last release."""
+        with self._released:
+            if not self._released.wait_for(lambda: self._holding >= count, timeout=timeout):
+                raise TimeoutError(f"{self._holding} of {count} requests held after {timeout}s")
+
+    def release(self, forward: bool = True) -> None:
+        """Let the requests held now go on (forward) or drop them (nothing reaches upstream)."""
+        with self._released:
+            self._generation += 1
+            self._holding = 0
+            self._forward_after[self._generation] = forward
+            self._released.notify_all()
 
     def _decide(self, op: str) -> Optional[Rule]:
         # One lock around counting and drawing: with sequential clients, the same seed and the same

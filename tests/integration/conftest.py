@@ -42,14 +42,18 @@ def ansible_env(**extra) -> dict:
     return env
 
 
-def run_module(moto_server, check: bool = False, diff: bool = False, env: dict | None = None, **args) -> Result:
-    """Run the module once with ``ansible localhost -m``; return its result."""
+def module_command(default_endpoint: str, /, check: bool = False, diff: bool = False, **args) -> list:
+    """``ansible localhost -m`` running the module once with ``args`` (endpoint_url defaults to the given one)."""
     args.setdefault("region", REGION)
-    args.setdefault("endpoint_url", moto_server.url)
+    args.setdefault("endpoint_url", default_endpoint)
     cmd = [str(Path(sys.executable).with_name("ansible")), "localhost", "-m", MODULE, "-a", json.dumps(args),
            "-e", f"ansible_python_interpreter={sys.executable}"]
-    cmd += ["--check"] if check else []
-    cmd += ["--diff"] if diff else []
+    return cmd + (["--check"] if check else []) + (["--diff"] if diff else [])
+
+
+def run_module(moto_server, check: bool = False, diff: bool = False, env: dict | None = None, **args) -> Result:
+    """Run the module once with ``ansible localhost -m``; return its result."""
+    cmd = module_command(moto_server.url, check=check, diff=diff, **args)
     proc = subprocess.run(cmd, env=ansible_env(**(env or {})), capture_output=True, text=True, check=False, cwd=ROOT,
                           timeout=300)
     try:
@@ -59,9 +63,10 @@ def run_module(moto_server, check: bool = False, diff: bool = False, env: dict |
         raise AssertionError(f"ansible printed no result (rc={proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
-def run_site(extra: dict, *flags: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_site(extra: dict, *flags: str, env: dict | None = None, playbook: str = "site.yml"
+             ) -> subprocess.CompletedProcess:
     """``ansible-playbook site.yml`` from the checkout, with the default (human) output."""
-    cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "site.yml", *flags, "-e", json.dumps(extra)]
+    cmd = [str(Path(sys.executable).with_name("ansible-playbook")), playbook, *flags, "-e", json.dumps(extra)]
     return subprocess.run(cmd, env=ansible_env(ANSIBLE_STDOUT_CALLBACK="default", **(env or {})),
                           capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
 
@@ -99,3 +104,9 @@ def key_policy(kms, key_id: str) -> dict:
 
 def key_tags(kms, key_id: str) -> dict:
     return {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id)["Tags"]}
+
+
+def kms_in(moto, region: str = REGION):
+    """A KMS client of moto's default account in ``region``."""
+    return boto3.client("kms", region_name=region, endpoint_url=moto.url, aws_access_key_id="testing",
+                        aws_secret_access_key="testing")

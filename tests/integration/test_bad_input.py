@@ -24,6 +24,9 @@ TOKEN_IN_TEXT = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::AWSACCOUNTID:root"}, "Action": "kms:*", "Resource": "*",
      "Condition": {"StringLike": {"aws:PrincipalOrgPaths": "OrganisationalUnits/extra"}}}]})
 
+PRINCIPAL_STRING = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "arn:aws:iam::123456789012:root", "Action": "kms:*", "Resource": "*"}]})
+
 # (arguments, option named in the message, value named in the message, calls allowed before failing)
 CASES = {
     "reserved alias": (dict(alias="alias/aws/ebs"), "alias", "alias/aws/ebs", 0),
@@ -50,6 +53,14 @@ CASES = {
     "enabled not a bool": (dict(enabled="maybe"), "enabled", "maybe", 0),
     "policy locks the account out": (dict(policy=LOCKOUT), "policy", "kms:PutKeyPolicy", 3),
     "wrong account": (dict(account_id="111122223333"), "account_id", "111122223333", 2),
+    "policy statement a string": (dict(policy='{"Version": "2012-10-17", "Statement": "x"}'), "policy",
+                                  "Statement must be an object", 0),
+    "template statements not objects": (dict(policy_template='{"Statement": ["x", 1]}'), "policy_template",
+                                        "Statement must be an object", 0),
+    "principal a bare string": (dict(policy=PRINCIPAL_STRING), "policy", "Principal must be", 0),
+    "region in capitals": (dict(region="EU-CENTRAL-1"), "region", "EU-CENTRAL-1", 0),
+    "more tags than a key holds": (dict(tags={f"t{i}": "x" for i in range(49)}), "tags", "49 tags", 0),
+    "tag value a dict": (dict(tags={"team": {"a": 1}}), "tags", "not dict", 0),
 }
 
 

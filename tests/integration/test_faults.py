@@ -6,7 +6,7 @@ import concurrent.futures
 
 import pytest
 
-from conftest import ORG_PATH, alias_target, customer_keys, key_tags, run_module
+from conftest import ORG_PATH, alias_target, customer_keys, key_tags, kms_in, run_module
 
 from tests.fault.proxy import FaultProxy, Rule
 
@@ -24,12 +24,6 @@ def marked_live_keys(kms):
     """Keys carrying the alias's marker that are not pending deletion."""
     return [k for k in customer_keys(kms)
             if k["KeyState"] != "PendingDeletion" and MARKER in key_tags(kms, k["KeyId"])]
-
-
-def kms_in(moto, region):
-    import boto3
-    return boto3.client("kms", region_name=region, endpoint_url=moto.url, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
 
 
 def test_realm_converges_with_30_percent_of_calls_failing(moto, proxy):

@@ -5,18 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-import boto3
-
-from conftest import CREDENTIALS, ORG_PATH, alias_target, customer_keys, key_policy, key_tags, run_site
+from conftest import CREDENTIALS, ORG_PATH, alias_target, customer_keys, key_policy, key_tags, kms_in, run_site
 
 ACCOUNT = "123456789012"  # moto's account for any static credentials
 ORG_PATH_2 = "o-rab3nm4fez/*/ou-ab12-99999999/*"
 EUROPE = ["eu-central-1", "eu-west-1"]
-
-
-def kms_in(moto, region):
-    return boto3.client("kms", region_name=region, endpoint_url=moto.url, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
 
 
 def site(moto, report_dir, *flags, env=None, **variables):

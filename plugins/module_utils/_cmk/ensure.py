@@ -22,7 +22,7 @@ from . import kms
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan
 from .plan import creation_tags, desired_state, key_problem, plan_absent, plan_create, plan_present, result_of
 from .policy import desired_policy, lint_policy, locks_out
-from .validate import InvalidInput, alias_name
+from .validate import MAX_TAGS, InvalidInput, alias_name
 
 SUPERSEDED_WINDOW_DAYS = 7
 CREATE_ATTEMPTS = 5
@@ -110,6 +110,9 @@ def _converge(run: Run, current: Dict[str, Any], extra: Optional[List] = None) -
     plan = plan._replace(actions=list(extra or []) + plan.actions, warnings=plan.warnings + run.warnings)
     if any(name == "put_key_policy" for name, _args in plan.actions):
         run.lint(desired["policy"], account_id)
+    if len(plan.result["tags"]) > MAX_TAGS:
+        raise InvalidInput("tags", f"<{len(plan.result['tags'])} tags with the key's own>",
+                           f"a KMS key holds at most {MAX_TAGS} tags; with purge_tags=false the key's other tags stay")
     if not run.check_mode:
         _apply(run, current["metadata"]["KeyId"], plan)
     return plan
@@ -137,12 +140,22 @@ def _nothing(run: Run, alias: str) -> Plan:
 def _create(run: Run, alias: str) -> Plan:
     account_id, caller_arn = kms.caller_identity(run.client("sts"))
     run.guard_account(account_id)
-    orphan = _orphan(run, alias)
-    if orphan is not None:
-        # An earlier run made this key and died before its alias: finish that key, make no other.
-        run.warnings.append(f"{alias} in {run.region}: finishing key {orphan['metadata']['Arn']} left "
+    orphans = _orphans(run, alias)
+    if orphans:
+        # Earlier runs made these keys and died before their alias: finish the oldest, make no other,
+        # and retire the rest, which no later run would look at again.
+        run.warnings.append(f"{alias} in {run.region}: finishing key {orphans[0]['metadata']['Arn']} left "
                             "without its alias by an earlier run")
-        return _claim(run, alias, orphan)
+        plan = _claim(run, alias, orphans[0])
+        for twin in orphans:
+            if twin["metadata"]["Arn"] == plan.result["key_arn"]:
+                continue
+            if run.check_mode:
+                run.warnings.append(f"{run.region}: key {twin['metadata']['KeyId']}, also left without its alias, "
+                                    "would be marked superseded and scheduled for deletion")
+            else:
+                _supersede(run, twin["metadata"]["KeyId"], plan.result["key_arn"])
+        return plan._replace(warnings=list(dict.fromkeys(plan.warnings + run.warnings)))
     desired = run.desired(account_id)
     run.lint(desired["policy"], account_id, caller_arn)
     attempt = uuid.uuid4().hex
@@ -210,8 +223,8 @@ def _supersede(run: Run, key_id: str, by: str) -> None:
                         f"scheduled for deletion in {SUPERSEDED_WINDOW_DAYS} days")
 
 
-def _orphan(run: Run, alias: str) -> Optional[Dict[str, Any]]:
-    """The oldest live key marked for ``alias`` that is not superseded: an earlier run's, unaliased."""
+def _orphans(run: Run, alias: str) -> List[Dict[str, Any]]:
+    """Live keys marked for ``alias`` and not superseded, oldest first: earlier runs' keys, unaliased."""
     found = kms.keys_tagged(run.client("resourcegroupstaggingapi"), MARKER_ALIAS, alias)
     live = []
     for item in found:
@@ -221,7 +234,7 @@ def _orphan(run: Run, alias: str) -> Optional[Dict[str, Any]]:
         if current and current["metadata"]["KeyState"] in ("Enabled", "Disabled"):
             live.append(current)
     live.sort(key=lambda c: (str(c["metadata"].get("CreationDate")), c["metadata"]["KeyId"]))
-    return live[0] if live else None
+    return live
 
 
 def _claim(run: Run, alias: str, current: Dict[str, Any]) -> Plan:

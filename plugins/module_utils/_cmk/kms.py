@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 try:
     import botocore
+    import botocore.loaders
 
     _RETRIED_EXCEPTIONS = (botocore.exceptions.ClientError, botocore.exceptions.ConnectionError,
                            botocore.exceptions.HTTPClientError)
@@ -72,6 +73,15 @@ class _Retry(AWSRetry):
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}
 _retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
 _retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
+
+
+def known_regions() -> List[str]:
+    """Every region of every partition botocore knows (its small partitions file; no AWS call).
+
+    KMS is in every AWS region, so a region missing here is a typo, or newer than this botocore.
+    """
+    data = botocore.loaders.create_loader().load_data("partitions")
+    return sorted(region for partition in data["partitions"] for region in partition.get("regions", {}))
 
 
 # ---------------------------------------------------------------- reads
@@ -229,11 +239,36 @@ def disable_key(client, key_id: str) -> None:
 
 @_Errors.common_error_handler("cancel the key's deletion")
 @_retry
-def cancel_key_deletion(client, key_id: str) -> None:
+def _cancel_key_deletion(client, key_id: str) -> None:
     client.cancel_key_deletion(KeyId=key_id)
 
 
 @_Errors.common_error_handler("schedule the key's deletion")
 @_retry
-def schedule_key_deletion(client, key_id: str, days: int) -> None:
+def _schedule_key_deletion(client, key_id: str, days: int) -> None:
     client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=days)
+
+
+def _refused_but_done(error: CmkAWSError, client, key_id: str, done) -> bool:
+    """KMS refuses a repeat of these two calls (KMSInvalidStateException): after a lost answer the retry is
+    refused though the first call worked. The key's state then says whether it is as asked."""
+    if _code(error.exception) != "KMSInvalidStateException":
+        return False
+    meta = describe_key(client, key_id)
+    return meta is not None and done(meta["KeyState"])
+
+
+def cancel_key_deletion(client, key_id: str) -> None:
+    try:
+        _cancel_key_deletion(client, key_id)
+    except CmkAWSError as e:
+        if not _refused_but_done(e, client, key_id, lambda state: state != "PendingDeletion"):
+            raise
+
+
+def schedule_key_deletion(client, key_id: str, days: int) -> None:
+    try:
+        _schedule_key_deletion(client, key_id, days)
+    except CmkAWSError as e:
+        if not _refused_but_done(e, client, key_id, lambda state: state == "PendingDeletion"):
+            raise

@@ -91,7 +91,39 @@ def parse_policy(option: str, text: Any) -> dict:
         raise InvalidInput(option, _short(text), f"is not valid JSON ({e})") from None
     if not isinstance(doc, dict) or "Statement" not in doc:
         raise InvalidInput(option, _short(text), "must be a JSON object with a Statement")
+    problem = statement_problem(doc["Statement"])
+    if problem:
+        raise InvalidInput(option, _short(text), problem)
     return doc
+
+
+_STRINGS_OR_LIST = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def statement_problem(statements: Any) -> Optional[str]:
+    """Why a policy's Statement cannot be a key policy's, or None: the shapes the comparison relies on."""
+    items = statements if isinstance(statements, list) else [statements]
+    if not items or not all(isinstance(s, dict) for s in items):
+        return "Statement must be an object or a non-empty list of objects"
+    for i, stmt in enumerate(items, 1):
+        where = f"statement {stmt.get('Sid', '#' + str(i))}"
+        for key in ("Principal", "NotPrincipal"):
+            value = stmt.get(key)
+            if value is not None and value != "*" and not (
+                    isinstance(value, dict) and value and all(_strings(v) for v in value.values())):
+                return f"{where}: {key} must be \"*\" or an object such as {{\"AWS\": [\"arn:...\"]}}"
+        for key in _STRINGS_OR_LIST:
+            if key in stmt and not _strings(stmt[key]):
+                return f"{where}: {key} must be a string or a list of strings"
+        condition = stmt.get("Condition")
+        if condition is not None and not (isinstance(condition, dict) and all(
+                isinstance(keys, dict) for keys in condition.values())):
+            return f"{where}: Condition must be an object of operators, each an object of condition keys"
+    return None
 
 
 def desired_policy(params: Dict[str, Any], account_id: str, region: str) -> dict:

@@ -18,6 +18,12 @@ _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}(/(\*|r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))*/\*$")
 _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
+# A KMS key holds at most 50 tags; a live key carries up to 2 of this collection's marker tags.
+MAX_TAGS = 50
+MARKER_TAGS = 2
+MAX_USER_TAGS = MAX_TAGS - MARKER_TAGS
+_REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$")
+
 ROTATION_DAYS = (90, 2560)
 PENDING_WINDOW_DAYS = (7, 30)
 
@@ -91,8 +97,23 @@ def check_via_services(services: List[str]) -> List[InvalidInput]:
     ]
 
 
+def check_region(region: Optional[str], known: List[str], custom_endpoint: bool) -> List[InvalidInput]:
+    """A region AWS has; with endpoint_url (another KMS, such as moto), any well-formed region name."""
+    if region is None:
+        return []  # none at all: amazon.aws says where a region comes from
+    if not isinstance(region, str) or not _REGION.fullmatch(region):
+        return [InvalidInput("region", region, "is not an AWS region name such as eu-central-1")]
+    if custom_endpoint or region in known:
+        return []
+    return [InvalidInput("region", region, "is not an AWS region that botocore knows (where KMS is); with "
+                         "endpoint_url any well-formed region name is accepted")]
+
+
 def check_tags(tags: Optional[Mapping[str, Any]]) -> List[InvalidInput]:
     errors = []
+    if tags and len(tags) > MAX_USER_TAGS:
+        errors.append(InvalidInput("tags", f"<{len(tags)} tags>", f"a KMS key holds at most {MAX_TAGS} tags, "
+                                   f"{MARKER_TAGS} of them this collection's markers: give at most {MAX_USER_TAGS}"))
     for key, value in (tags or {}).items():
         if not 1 <= len(key) <= 128:
             errors.append(InvalidInput("tags", key, "a tag key must be 1-128 characters"))
@@ -100,6 +121,9 @@ def check_tags(tags: Optional[Mapping[str, Any]]) -> List[InvalidInput]:
             errors.append(InvalidInput("tags", key, "the aws: prefix is reserved for AWS"))
         elif key.startswith(MARKER_PREFIX):
             errors.append(InvalidInput("tags", key, f"the {MARKER_PREFIX} prefix is reserved for this collection"))
+        elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            errors.append(InvalidInput("tags", {key: value}, f"a tag value must be a string or a number, not "
+                                       f"{type(value).__name__}"))
         elif len(str(value)) > 256:
             errors.append(InvalidInput("tags", {key: value}, "a tag value must be at most 256 characters"))
     return errors

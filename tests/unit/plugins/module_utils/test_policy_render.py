@@ -297,3 +297,20 @@ def test_org_paths_needed(overrides, needed):
                                             ('{"Statement": []}', False)])
 def test_template_uses_org_paths(template, uses):
     assert template_uses_org_paths(template) is uses
+
+
+@pytest.mark.parametrize("statement, problem", [
+    ("x", "Statement must be an object"),
+    (["x"], "Statement must be an object"),
+    ([], "Statement must be an object"),
+    ([{"Effect": "Allow", "Principal": "arn:aws:iam::1:root"}], "Principal must be"),
+    ([{"Effect": "Allow", "Principal": {"AWS": 5}}], "Principal must be"),
+    ([{"Effect": "Allow", "Action": {"a": 1}}], "Action must be a string or a list of strings"),
+    ([{"Effect": "Allow", "Resource": [1]}], "Resource must be a string or a list of strings"),
+    ([{"Effect": "Allow", "Condition": {"StringEquals": "x"}}], "Condition must be"),
+])
+@pytest.mark.parametrize("option", ["policy", "policy_template"])
+def test_statement_shapes_the_comparison_needs_are_refused_by_name(option, statement, problem):
+    with pytest.raises(InvalidInput, match=problem) as e:
+        parse_policy(option, json.dumps({"Version": "2012-10-17", "Statement": statement}))
+    assert e.value.option == option
