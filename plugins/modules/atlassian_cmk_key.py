@@ -317,8 +317,6 @@ tags:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import KeyProblem
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
@@ -326,6 +324,8 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms impo
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import KeyProblem
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_region
@@ -378,7 +378,7 @@ def main():
     run = Run(params, module.region, module.client("kms", config=CLIENT_CONFIG),
               lambda service: module.client(service, config=CLIENT_CONFIG), module.check_mode)
     try:
-        plan = ensure(run)
+        outcome = ensure(run)
     except InvalidInput as e:
         module.fail_json(msg=str(e), invalid_options=[e.option])
     except KeyProblem as e:
@@ -388,11 +388,11 @@ def main():
             module.fail_json(msg=f"{e.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
         module.fail_json_aws_error(e)
 
-    for warning in plan.warnings:
+    for warning in outcome.warnings:
         module.warn(warning)
     if module._diff:
-        module.exit_json(changed=plan.changed, diff=plan.diff, **plan.result)
-    module.exit_json(changed=plan.changed, **plan.result)
+        module.exit_json(changed=outcome.changed, diff=outcome.diff, **outcome.result)
+    module.exit_json(changed=outcome.changed, **outcome.result)
 
 
 if __name__ == "__main__":

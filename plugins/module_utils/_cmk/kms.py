@@ -11,6 +11,7 @@ per call, and CreateKey is never among them.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Dict, List, Optional, Tuple
 
 try:
@@ -22,7 +23,9 @@ try:
 except ImportError:
     _RETRIED_EXCEPTIONS = ()  # AnsibleAWSModule reports the missing SDK
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.cloud import BackoffIterator
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -73,6 +76,14 @@ class _Retry(AWSRetry):
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}
 _retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
 _retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
+
+
+def account_of(arn: str) -> str:
+    return parse_aws_arn(arn)["account_id"]
+
+
+def key_id_of(arn: str) -> str:
+    return parse_aws_arn(arn)["resource_id"]
 
 
 def known_regions() -> List[str]:
@@ -158,6 +169,35 @@ def create_key(client, policy: dict, description: str, tags: Dict[str, str], byp
         BypassPolicyLockoutSafetyCheck=bypass_lockout_check,
         Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())],
     )["KeyMetadata"]
+
+
+CREATE_ATTEMPTS = 5
+
+
+def create_key_once(client, tagging, policy: dict, description: str, tags: Dict[str, str],
+                    bypass_lockout_check: bool, attempt_tag: Tuple[str, str]) -> Tuple[Dict[str, Any], bool]:
+    """One key made, even when CreateKey's answers are lost: a try is repeated only when it certainly did
+    not happen (throttled), or when the attempt's tag (``attempt_tag``, on the key) finds no key it made.
+
+    Returns the key's metadata and whether an earlier try's outcome stayed unknown (a lost answer, a 5xx),
+    in which case that try may have made a twin that the tagging API shows only later.
+    """
+    waits = iter(BackoffIterator(delay=0.5, backoff=2.0, max_delay=8, jitter=True))
+    uncertain = False
+    for tries_left in range(CREATE_ATTEMPTS - 1, -1, -1):
+        try:
+            return create_key(client, policy, description, tags, bypass_lockout_check), uncertain
+        except CmkAWSError as e:
+            if not tries_left or not (create_key_transient(e) or create_key_unknown(e)):
+                raise
+            if create_key_unknown(e):
+                uncertain = True
+                made = keys_tagged(tagging, *attempt_tag)
+                if made:
+                    arn = made[0]["arn"]
+                    return {"Arn": arn, "KeyId": key_id_of(arn), "AWSAccountId": account_of(arn)}, uncertain
+            time.sleep(next(waits))
+    raise AssertionError("unreachable")
 
 
 def create_key_transient(error: CmkAWSError) -> bool:
