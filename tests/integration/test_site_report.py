@@ -135,3 +135,16 @@ def test_missing_credentials_say_where_credentials_come_from(moto, tmp_path):
     proc = site(moto, tmp_path, env=env)
     assert proc.returncode == 2
     assert "no AWS credentials were found" in proc.stdout and "AWS_PROFILE" in proc.stdout, proc.stdout[-3000:]
+
+
+def test_the_profile_variable_picks_the_credentials(moto, tmp_path):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[cmk]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    env = {name: "" for name in CREDENTIALS}
+    env.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE=str(credentials),
+               AWS_EC2_METADATA_DISABLED="true")
+    without = site(moto, tmp_path / "without", env=env)
+    assert without.returncode == 2 and "no AWS credentials were found" in without.stdout
+    proc = site(moto, tmp_path / "with", env=env, atlassian_cmk_profile="cmk")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert record(tmp_path / "with")["complete"] is True
