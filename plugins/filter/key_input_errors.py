@@ -52,9 +52,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import input_errors
 
 
 def key_input_errors(options, prefix=""):
@@ -64,10 +62,7 @@ def key_input_errors(options, prefix=""):
     for option in ("rotation_period_days", "pending_window_days"):
         if isinstance(params.get(option), str) and params[option].isdigit():
             params[option] = int(params[option])  # templated variables arrive as text
-    errors = check_params(params, org_paths_needed(params))
-    if not errors and params.get("policy_template") is not None:
-        errors = lint_template(dict(params, allow_wildcard_principal=params.get("allow_wildcard_principal", False)),
-                               None)
+    errors = input_errors(params, None)
     return [str(e.renamed(prefix + e.option)) for e in errors]
 
 

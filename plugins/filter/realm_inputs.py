@@ -69,6 +69,9 @@ _value:
     account_id:
       description: The account ID as a string of digits, or V(null) when not given.
       type: str
+    policy_template:
+      description: The policy template's text as given, read once for every region; V(null) for the built-in one.
+      type: str
 """
 
 import re
@@ -152,7 +155,7 @@ def realm_inputs(variables, prefix="atlassian_cmk_"):
     if error is None:
         errors += key_input_errors(options, prefix=prefix)
     return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
-            "account_id": account_id}
+            "account_id": account_id, "policy_template": v.get("policy_template")}
 
 
 class FilterModule:

@@ -322,12 +322,10 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms impo
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import known_regions
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import KeyProblem
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_params
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_region
 
 CREDENTIALS_HINT = (
@@ -370,8 +368,7 @@ def main():
     params = module.params
     # Every input is checked before the first AWS call; the error names the option and the value.
     errors = (check_region(module.region, known_regions(), bool(params.get("endpoint_url")))
-              + check_params(params, org_paths_needed(params)))
-    errors = errors or lint_template(params, module.region)
+              + input_errors(params, module.region))
     if errors:
         module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, NamedTuple
 
 from . import create
-from .plan import Plan, result_of
+from .plan import NO_ROTATION, Plan, result_of
 from .runner import Run, plan_key, read_key
 
 
@@ -47,6 +47,6 @@ def _outcome(run: Run, plan: Plan, changed: bool) -> Outcome:
 
 
 def _nothing(run: Run) -> Plan:
-    result = result_of({"KeyState": None}, None, (False, None), {}, run.alias, run.region,
-                       run.params.get("account_id"))
+    result = result_of({"KeyState": None}, policy=None, rotation=NO_ROTATION, tags={}, alias=run.alias,
+                       region=run.region, account_id=run.params.get("account_id"))
     return Plan([], result, {"before": {}, "after": {}}, [])

@@ -94,8 +94,20 @@ def key_problem(current: Mapping[str, Any], desired: Mapping[str, Any]) -> Optio
     return None
 
 
-def result_of(metadata: Mapping[str, Any], policy: Optional[dict], rotation: Tuple[bool, Optional[int]],
-              tags: Mapping[str, str], alias: str, region: str, account_id: Optional[str]) -> Dict[str, Any]:
+class Rotation(NamedTuple):
+    enabled: bool
+    period_days: Optional[int]  # None when rotation is off, or AWS does not say
+
+
+NO_ROTATION = Rotation(False, None)
+
+
+def rotation_of(current: Mapping[str, Any]) -> Rotation:
+    return Rotation(current["rotation_enabled"], current["rotation_period_days"])
+
+
+def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str],
+              alias: str, region: str, account_id: Optional[str]) -> Dict[str, Any]:
     """The module's return values, the same keys in check mode and in real runs."""
     return {
         "key_arn": metadata.get("Arn"),
@@ -107,10 +119,16 @@ def result_of(metadata: Mapping[str, Any], policy: Optional[dict], rotation: Tup
         "enabled": metadata["KeyState"] == "Enabled",
         "description": metadata.get("Description", ""),
         "policy": policy,
-        "rotation_enabled": rotation[0],
-        "rotation_period_days": rotation[1],
+        "rotation_enabled": rotation.enabled,
+        "rotation_period_days": rotation.period_days,
         "tags": dict(tags),
     }
+
+
+def _result(desired: Mapping[str, Any], account_id: Optional[str], metadata: Mapping[str, Any],
+            policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str]) -> Dict[str, Any]:
+    return result_of(metadata, policy=policy, rotation=rotation, tags=tags, alias=desired["alias"],
+                     region=desired["region"], account_id=account_id)
 
 
 def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
@@ -148,21 +166,21 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
         actions.append(("update_key_description", {"description": desired["description"]}))
         meta["Description"] = desired["description"]
 
-    rotation = (current["rotation_enabled"], current["rotation_period_days"])
-    wanted_rotation = (desired["enable_key_rotation"],
-                       desired["rotation_period_days"] if desired["enable_key_rotation"] else None)
-    period_differs = rotation[1] is not None and rotation[1] != wanted_rotation[1]
-    if rotation[0] != wanted_rotation[0] or (wanted_rotation[0] and period_differs):
+    rotation = rotation_of(current)
+    wanted_rotation = Rotation(desired["enable_key_rotation"],
+                               desired["rotation_period_days"] if desired["enable_key_rotation"] else None)
+    period_differs = rotation.period_days is not None and rotation.period_days != wanted_rotation.period_days
+    if rotation.enabled != wanted_rotation.enabled or (wanted_rotation.enabled and period_differs):
         if state != "Enabled":
             # KMS refuses rotation changes on a disabled key, and a revoked key is never enabled for it.
             warnings.append(f"{desired['alias']} in {desired['region']} is disabled: its rotation settings "
                             "will be applied when it is enabled again")
-        elif wanted_rotation[0]:
-            actions.append(("enable_key_rotation", {"days": wanted_rotation[1]}))
+        elif wanted_rotation.enabled:
+            actions.append(("enable_key_rotation", {"days": wanted_rotation.period_days}))
             rotation = wanted_rotation
         else:
             actions.append(("disable_key_rotation", {}))
-            rotation = (False, None)
+            rotation = NO_ROTATION
 
     wanted_tags = dict(desired["tags"])
     if current["tags"].get(MARKER_ALIAS) != desired["alias"]:
@@ -180,24 +198,20 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
         state = "Disabled"
 
     meta["KeyState"] = state
-    before = result_of(current["metadata"], current["policy"],
-                       (current["rotation_enabled"], current["rotation_period_days"]), current["tags"],
-                       desired["alias"], desired["region"], account_id)
-    after = result_of(meta, policy, rotation, tags, desired["alias"], desired["region"], account_id)
+    before = _result(desired, account_id, current["metadata"], current["policy"], rotation_of(current),
+                     current["tags"])
+    after = _result(desired, account_id, meta, policy, rotation, tags)
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, warnings)
 
 
 def plan_absent(current: Mapping[str, Any], desired: Mapping[str, Any], account_id: str) -> Plan:
     """Schedule the aliased key's deletion; the alias stays, so the key can still be found and restored."""
     meta = dict(current["metadata"])
-    rotation = (current["rotation_enabled"], current["rotation_period_days"])
-    before = result_of(meta, current["policy"], rotation, current["tags"], desired["alias"], desired["region"],
-                       account_id)
+    before = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
     if meta["KeyState"] == "PendingDeletion":
         return Plan([], before, {"before": _view(before), "after": _view(before)}, [])
     meta["KeyState"] = "PendingDeletion"
-    after = result_of(meta, current["policy"], rotation, current["tags"], desired["alias"], desired["region"],
-                      account_id)
+    after = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
     actions = [("schedule_key_deletion", {"days": desired["pending_window_days"]})]
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
 
@@ -211,14 +225,13 @@ def plan_create(desired: Mapping[str, Any], account_id: str, attempt: str) -> Pl
     """A key that does not exist yet: what creating it does, and what it will look like."""
     enabled = desired["enabled"] is not False
     actions: List[Action] = [("create_key", {}), ("create_alias", {})]
-    rotation: Tuple[bool, Optional[int]] = (False, None)
+    rotation = NO_ROTATION
     if desired["enable_key_rotation"]:
         actions.append(("enable_key_rotation", {"days": desired["rotation_period_days"]}))
-        rotation = (True, desired["rotation_period_days"])
+        rotation = Rotation(True, desired["rotation_period_days"])
     if not enabled:
         actions.append(("disable_key", {}))
     meta = {"Arn": None, "KeyId": None, "AWSAccountId": account_id,
             "KeyState": "Enabled" if enabled else "Disabled", "Description": desired["description"]}
-    after = result_of(meta, desired["policy"], rotation, creation_tags(desired, attempt),
-                      desired["alias"], desired["region"], account_id)
+    after = _result(desired, account_id, meta, desired["policy"], rotation, creation_tags(desired, attempt))
     return Plan(actions, after, {"before": {}, "after": _view(after)}, [])

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from .validate import InvalidInput
+from .validate import InvalidInput, check_params
 
 MAX_POLICY_BYTES = 32768
 ORG_PATHS_TOKEN = "OrganisationalUnits"
@@ -133,7 +133,7 @@ def desired_policy(params: Dict[str, Any], account_id: str, region: str) -> dict
     org_paths = params.get("org_paths") or []
     if params.get("policy_template") is not None:
         return render_template(params["policy_template"], account_id, region, org_paths)
-    return builtin_policy(account_id, region, org_paths, params["via_services"])
+    return builtin_policy(account_id, region, org_paths, params.get("via_services") or DEFAULT_VIA_SERVICES)
 
 
 def org_paths_needed(params: Dict[str, Any]) -> bool:
@@ -306,7 +306,12 @@ def lint_template(params: Dict[str, Any], region: Optional[str]) -> List[Invalid
         return [e]
     option = "policy_template" if params.get("policy_template") is not None else "policy"
     return lint_policy(option, policy, STAND_IN_ACCOUNT, allow_lockout=True,
-                       allow_wildcard=params["allow_wildcard_principal"])
+                       allow_wildcard=params.get("allow_wildcard_principal", False))
+
+
+def input_errors(params: Dict[str, Any], region: Optional[str]) -> List[InvalidInput]:
+    """Every check before the first AWS call, for the module and the key_input_errors filter alike."""
+    return check_params(params, org_paths_needed(params)) or lint_template(params, region)
 
 
 def _short(value: Any, limit: int = 80) -> str:

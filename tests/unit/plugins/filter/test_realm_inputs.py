@@ -25,7 +25,7 @@ def test_lists_as_users_write_them(value, expected):
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
-                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None}
+                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None, "policy_template": None}
 
 
 def test_one_region_narrows_the_targets_but_not_the_realm():

@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import NO_ROTATION
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import Plan
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import creation_tags
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_absent
@@ -138,6 +139,7 @@ def test_result_keys_identical_across_planners(name):
 
 
 def test_result_of_shape():
-    r = result_of({"KeyState": "Enabled"}, None, (False, None), {}, ALIAS, REGION, ACCOUNT)
+    r = result_of({"KeyState": "Enabled"}, policy=None, rotation=NO_ROTATION, tags={}, alias=ALIAS, region=REGION,
+                  account_id=ACCOUNT)
     assert set(r) == RESULT_KEYS
     assert r["key_arn"] is None and r["account_id"] == ACCOUNT and r["enabled"] is True and r["description"] == ""
