@@ -67,9 +67,10 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
 def sections(hosts: List[Host], previous: Mapping[str, Dict[str, Any]], records: Mapping[str, Dict[str, Any]]
              ) -> List[Section]:
     """What the report shows for each host: this run's record, or the last one written (``previous``)."""
+    by_host = {record["host"]: record for record in records.values()}
     out = []
     for host in hosts:
-        mine = next((r for r in records.values() if r["host"] == host.name), None)
+        mine = by_host.get(host.name)
         if mine is not None:
             out.append(Section(host.name, "run", mine["account_id"], mine))
             continue

@@ -40,9 +40,9 @@ def prepare(run: Run) -> Creation:
         # and retire the rest, which no later run would look at again.
         run.warnings.append(f"{run.alias} in {run.region}: finishing key {orphans[0]['metadata']['Arn']} left "
                             "without its alias by an earlier run")
-        for twin in orphans[1:]:
-            run.warnings.append(f"{run.region}: key {twin['metadata']['KeyId']}, also left without its alias, is "
-                                "marked superseded and scheduled for deletion")
+        for twin in orphans[1:] if run.check_mode else []:  # a real run says so as it retires each
+            run.warnings.append(f"{run.region}: key {twin['metadata']['KeyId']}, also left without its alias, "
+                                "would be marked superseded and scheduled for deletion")
         plan = plan_key(run, orphans[0])
         return Creation(plan._replace(actions=[("create_alias", {})] + plan.actions), orphans, None, "")
     desired = run.desired(account_id)
