@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 test: unit integration molecule lint sanity ecosystem newest
 
 unit: venv
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q tests/unit tests/harness
 
 # The module through Ansible against moto servers the tests start (one per xdist worker).
 integration: venv

@@ -1,127 +1,71 @@
-"""Section 1: AWS API calls per run, counted with moto's recorder, ours vs amazon.aws.kms_key.
+"""AWS API calls per run, counted by moto's recorder, ours vs amazon.aws.kms_key.
 
-For each module: a create, a no-change run, and a run that fixes policy drift (the policy changed
-behind the module's back). Between the modules the first one's key loses its alias and is scheduled
-for deletion, so the second one creates its own (the 500 keys are seeded once). Once in an empty account (moto's 14 ``alias/aws/*``
-aliases only), once in an account holding 500 other keys with aliases, on a moto server whose
-ListAliases pages at 50 like AWS (benchmarks/moto_paged.py).
+For each module: a create, a no-change run, and a run that fixes policy drift (the key's last policy
+statement dropped out of band). Between the modules the first one's key loses its alias and is
+scheduled for deletion, so that the second one creates its own. Once in an empty account, once in an
+account with ``other_keys`` aliased keys on a moto whose ListAliases pages at 50 like AWS.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List
 
-import boto3
+from common import ALIAS, KMS_KEY, OURS, REGIONS, MotoServer, adhoc, client, module_args
+from harness.kms_state import key_policy, live_keys, read_key
 
-import modules
-from servers import BenchMotoServer
-
-REGION = "eu-central-1"
-SCENARIOS = ("create", "no-change", "policy drift")
+REGION = REGIONS[0]
+RUNS = {"create": True, "no-change": False, "policy drift": True}  # run: whether it must change
 
 
-def kms_client(url: str):
-    return boto3.client("kms", region_name=REGION, endpoint_url=url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
-def seed_other_keys(url: str, count: int) -> None:
-    """``count`` keys, each with its own alias (alias/other-NNNN), straight on moto."""
-    def make(chunk: List[int]) -> None:
-        kms = kms_client(url)
-        for i in chunk:
-            key = kms.create_key(Description=f"other key {i}")["KeyMetadata"]["KeyId"]
-            kms.create_alias(AliasName=f"alias/other-{i:04d}", TargetKeyId=key)
-
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(make, [list(range(count))[i::4] for i in range(4)]))
-
-
-def retire_key(url: str) -> None:
-    """Take the previous module's key out of the way without reseeding the account: delete its alias
-    and schedule its deletion (it stays, pending deletion and without an alias, like any dead key)."""
-    kms = kms_client(url)
-    key_id = kms.describe_key(KeyId="alias/" + modules.ALIAS)["KeyMetadata"]["KeyId"]
-    kms.delete_alias(AliasName="alias/" + modules.ALIAS)
-    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-
-
-def drift_policy(url: str) -> None:
-    """Change the key's policy out of band: drop its last statement."""
-    kms = kms_client(url)
-    key_id = kms.describe_key(KeyId="alias/" + modules.ALIAS)["KeyMetadata"]["KeyId"]
-    policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+def drift_policy(kms) -> None:
+    key_id = kms.describe_key(KeyId="alias/" + ALIAS)["KeyMetadata"]["KeyId"]
+    policy = key_policy(kms, key_id)
     policy["Statement"] = policy["Statement"][:-1]
     kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))
 
 
-def key_state(url: str) -> Dict:
-    """What a run left behind, comparable across the modules (the collection's marker tags left out)."""
-    kms = kms_client(url)
-    meta = kms.describe_key(KeyId="alias/" + modules.ALIAS)["KeyMetadata"]
-    policy = json.loads(kms.get_key_policy(KeyId=meta["KeyId"], PolicyName="default")["Policy"])
-    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=meta["KeyId"])["Tags"]
-            if not t["TagKey"].startswith("cmkops:")}
-    return {
-        "description": meta.get("Description"),
-        "enabled": meta.get("Enabled"),
-        "policy": policy,
-        "tags": tags,
-        "rotation": kms.get_key_rotation_status(KeyId=meta["KeyId"])["KeyRotationEnabled"],
-    }
+def comparable(kms) -> Dict:
+    """What a run left, comparable across the modules (the collection's marker tags left out)."""
+    key = read_key(kms, ALIAS)
+    key["tags"] = {k: v for k, v in key["tags"].items() if not k.startswith("cmkops:")}
+    return {k: key[k] for k in ("enabled", "policy", "tags", "rotation_enabled")}
 
 
-def run_module(server: BenchMotoServer, module: str, workdir: str) -> Dict:
-    args = modules.module_args(module, REGION, server.url)
-    with server.recording() as rec:
-        result = modules.adhoc(module, args, workdir)
-    return {"changed": bool(result.get("changed")), "ops": rec.operations(), "writes": rec.writes()}
+def measure(other_keys: int, workdir: str) -> Dict:
+    result: Dict = {}
+    with MotoServer(paged=other_keys > 0) as moto:
+        kms = client(moto.url, REGION)
+        for i in range(other_keys):
+            kms.create_alias(AliasName=f"alias/other-{i:04d}", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+        for module in (OURS, KMS_KEY):
+            if module == KMS_KEY:  # ours' key out of the way, as a dead key
+                key_id = kms.describe_key(KeyId="alias/" + ALIAS)["KeyMetadata"]["KeyId"]
+                kms.delete_alias(AliasName="alias/" + ALIAS)
+                kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+            runs = {}
+            for run in RUNS:
+                if run == "policy drift":
+                    drift_policy(kms)
+                with moto.recording() as rec:
+                    changed = bool(adhoc(module, module_args(module, REGION, moto.url), workdir).get("changed"))
+                runs[run] = {"changed": changed, "ops": rec.operations()}
+            result[module] = {"runs": runs, "key": comparable(kms), "live_keys": live_keys(kms) - other_keys}
+    return result
 
 
-def measure_account(other_keys: int, workdir: str, log) -> Dict[str, Dict]:
-    """{module: {scenario: {changed, ops, writes}, "_state": key_state}}."""
-    results: Dict[str, Dict] = {}
-    with BenchMotoServer(paged=other_keys > 0) as server:
-        if other_keys:
-            seed_other_keys(server.url, other_keys)
-        for module in (modules.OURS, modules.KMS_KEY):
-            if module != modules.OURS:
-                retire_key(server.url)
-            res: Dict = {}
-            res["create"] = run_module(server, module, workdir)
-            res["_state"] = key_state(server.url)
-            res["no-change"] = run_module(server, module, workdir)
-            drift_policy(server.url)
-            res["policy drift"] = run_module(server, module, workdir)
-            res["_state_after_drift"] = key_state(server.url)
-            results[module] = res
-            log(f"  calls, {other_keys} other keys, {modules.NAMES[module]}: "
-                + ", ".join(f"{s} {len(res[s]['ops'])}" for s in SCENARIOS))
-    return results
-
-
-def run(workdir: str, log, other_keys: int = 500) -> Dict:
-    os.makedirs(workdir, exist_ok=True)
-    accounts = {"empty account": measure_account(0, workdir, log),
-                f"account with {other_keys} other keys": measure_account(other_keys, workdir, log)}
+def run(workdir: str, other_keys: int) -> Dict:
+    accounts = {"empty account": measure(0, workdir), f"account with {other_keys} other keys": measure(other_keys, workdir)}
     checks = []
     for name, res in accounts.items():
-        ours, theirs = res[modules.OURS], res[modules.KMS_KEY]
-        checks.append((f"{name}: same key after create (alias, policy, tags, description, rotation)",
-                       ours["_state"] == theirs["_state"]))
-        checks.append((f"{name}: same key after fixing drift", ours["_state_after_drift"] == theirs["_state_after_drift"]))
-        for module, r in res.items():
-            expected = {"create": True, "no-change": False, "policy drift": True}
-            checks.append((f"{name}: {modules.NAMES[module]} reported changed as expected "
-                           "(create yes, no-change no, drift yes)",
-                           all(r[s]["changed"] == expected[s] for s in SCENARIOS)))
+        checks.append((f"{name}: both modules left the same key", res[OURS]["key"] == res[KMS_KEY]["key"]))
+        for module, got in res.items():
+            checks.append((f"{name}: {module} changed on create and drift only",
+                           all(got["runs"][r]["changed"] == want for r, want in RUNS.items())))
+            checks.append((f"{name}: {module} made one key", got["live_keys"] == 1))
     return {"accounts": accounts, "checks": checks}
 
 
 def breakdown(ops: List[str]) -> str:
-    counts = Counter(ops)
-    return ", ".join(f"{op}" + (f" ×{n}" if n > 1 else "") for op, n in counts.items())
+    return ", ".join(op + (f" ×{n}" if n > 1 else "") for op, n in Counter(ops).items())

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.moto_server import MotoServer  # noqa: E402
+from harness.servers import MotoServer  # noqa: E402
 
 REPORT_DIR = ROOT / "cmk-report"
 ACCOUNT = "123456789012"  # moto's account for any credentials
@@ -28,7 +28,7 @@ def main() -> int:
     extra = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"],
              "atlassian_cmk_context_tag": "DemoCMK", "atlassian_cmk_report_dir": str(REPORT_DIR)}
     with MotoServer() as moto:
-        print(f"moto server on {moto.url} (pid {moto.process.pid})")
+        print(f"moto server on {moto.url} (pid {moto.pid})")
         extra["atlassian_cmk_endpoint_url"] = moto.url
         subprocess.run([str(Path(sys.executable).with_name("ansible-playbook")), "site.yml",
                         "-e", json.dumps(extra)], env=env, cwd=ROOT, check=True)

@@ -9,7 +9,7 @@ from typing import Dict
 import pytest
 
 from tests.ecosystem.support import TARBALL_NAME, ROOT, amazon_aws_dir, clean_env, run, tool
-from tests.support.fixtures import moto, moto_server  # pylint: disable=unused-import  # noqa: F401 (fixtures)
+from harness.fixtures import moto, moto_server  # pylint: disable=unused-import  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
-from tests.support.fixtures import moto, moto_server  # pylint: disable=unused-import  # noqa: E402,F401 (fixtures)
+from harness.fixtures import moto, moto_server  # pylint: disable=unused-import  # noqa: F401 (fixtures)
+from harness.kms_state import client
 
 MODULE = "cmkops.atlassian_cmk.atlassian_cmk_key"
 ORG_PATH = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
@@ -83,30 +82,9 @@ def module(moto):
 
 @pytest.fixture
 def kms(moto):
-    return boto3.client("kms", region_name=REGION, endpoint_url=moto.url, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
-
-
-def customer_keys(kms) -> list:
-    """Every customer key in the region, with its metadata (moto's AWS managed keys left out)."""
-    keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in kms.list_keys()["Keys"]]
-    return [k for k in keys if k.get("KeyManager") == "CUSTOMER"]
-
-
-def alias_target(kms, alias: str = "alias/atlassian-cmk-key"):
-    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == alias]
-    return aliases[0].get("TargetKeyId") if aliases else None
-
-
-def key_policy(kms, key_id: str) -> dict:
-    return json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
-
-
-def key_tags(kms, key_id: str) -> dict:
-    return {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id)["Tags"]}
+    return client(moto.url, REGION)
 
 
 def kms_in(moto, region: str = REGION):
     """A KMS client of moto's default account in ``region``."""
-    return boto3.client("kms", region_name=region, endpoint_url=moto.url, aws_access_key_id="testing",
-                        aws_secret_access_key="testing")
+    return client(moto.url, region)

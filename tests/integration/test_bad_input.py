@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from conftest import ORG_PATH, customer_keys
+from harness.kms_state import customer_keys
+from conftest import ORG_PATH
 
 LOCKOUT = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:role/other"}, "Action": "kms:*",

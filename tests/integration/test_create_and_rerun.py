@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import ORG_PATH, REGION, alias_target, customer_keys, key_policy, key_tags
+from harness.kms_state import alias_target, customer_keys, key_policy, key_tags
+from conftest import ORG_PATH, REGION
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import canonical_policy
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import ORG_PATH, customer_keys, key_policy, key_tags
+from harness.kms_state import customer_keys, key_policy, key_tags
+from conftest import ORG_PATH
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import canonical_policy
 

@@ -6,9 +6,10 @@ import concurrent.futures
 
 import pytest
 
-from conftest import ORG_PATH, alias_target, customer_keys, key_tags, kms_in, run_module
+from harness.kms_state import alias_target, customer_keys, key_tags
+from conftest import ORG_PATH, kms_in, run_module
 
-from tests.fault.proxy import FaultProxy, Rule
+from harness.proxy import FaultProxy, Rule
 
 MARKER = "cmkops:atlassian_cmk:alias"
 EUROPE = ("eu-central-1", "eu-west-1")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import ORG_PATH, ROOT, alias_target, ansible_env, customer_keys, key_tags, kms_in, module_command
+from harness.kms_state import alias_target, customer_keys, key_tags
+from conftest import ORG_PATH, ROOT, ansible_env, kms_in, module_command
 from conftest import run_module
 
-from tests.fault.proxy import FaultProxy, Rule
-from tests.support.process_tree import kill_tree
+from harness.proxy import FaultProxy, Rule
+from harness.process_tree import kill_tree
 
 MARKER = "cmkops:atlassian_cmk:alias"
 SUPERSEDED = "cmkops:atlassian_cmk:superseded-by"

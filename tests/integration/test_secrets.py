@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import MODULE, ORG_PATH, REGION, ROOT, ansible_env, run_site
 
-from tests.fault.proxy import FaultProxy
+from harness.proxy import FaultProxy
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1"
 TOKEN = "FwoGZXIvYXdzEXAMPLESESSIONTOKENVALUE0123456789"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import CREDENTIALS, ORG_PATH, alias_target, customer_keys, key_policy, key_tags, kms_in, run_site
+from harness.kms_state import alias_target, customer_keys, key_policy, key_tags
+from conftest import CREDENTIALS, ORG_PATH, kms_in, run_site
 
 ACCOUNT = "123456789012"  # moto's account for any static credentials
 ORG_PATH_2 = "o-rab3nm4fez/*/ou-ab12-99999999/*"

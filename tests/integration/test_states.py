@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import ORG_PATH, alias_target, customer_keys, key_tags
+from harness.kms_state import alias_target, customer_keys, key_tags
+from conftest import ORG_PATH
 
 
 def state_of(kms, key_id):

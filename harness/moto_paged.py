@@ -1,4 +1,4 @@
-"""moto_server whose KMS ListAliases pages like AWS's (test-only, for the benchmarks).
+"""moto_server whose KMS ListAliases pages like AWS's (for the benchmarks' call counts).
 
 moto 5.2 ignores ``Limit`` and ``Marker`` and returns every alias in one answer; AWS returns at
 most ``Limit`` aliases (default 50, at most 100) with ``Truncated`` and ``NextMarker``. A client
@@ -6,7 +6,7 @@ that lists the account's aliases therefore makes one call on moto but ``ceil(n /
 This launcher patches moto's KMS ListAliases response handler to page the same way, then runs the
 normal moto server, taking the same arguments::
 
-    python benchmarks/moto_paged.py -H 127.0.0.1 -p 5000
+    python -m harness.moto_paged -H 127.0.0.1 -p 5000   # MotoServer(paged=True)
 
 Nothing else changes; the recorder (``MOTO_RECORDER_FILEPATH``) works as usual.
 """

@@ -1,7 +1,6 @@
-"""Unit tests for tests/fault/proxy.py: a stdlib upstream stands in for AWS, plus one moto run."""
+"""Tests of harness/proxy.py and its launcher: a stdlib upstream stands in for AWS, plus moto runs."""
 from __future__ import annotations
 
-import contextlib
 import http.client
 import http.server
 import json
@@ -11,20 +10,18 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
-from typing import Callable, TypeVar
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
 
-from tests.fault.proxy import Event, FaultProxy, Rule, operation_of
+from harness.proxy import Event, FaultProxy, Rule, operation_of
+from harness.servers import MotoServer, ProxyServer
 
-T = TypeVar("T")
-ROOT = Path(__file__).resolve().parents[3]
-PROXY_SCRIPT = ROOT / "tests" / "fault" / "proxy.py"
+ROOT = Path(__file__).resolve().parents[2]
+PROXY = [sys.executable, "-m", "harness.proxy"]
 # One attempt: a retried fault would hide what the proxy did to the first request.
 NO_RETRY = Config(retries={"total_max_attempts": 1}, connect_timeout=2, read_timeout=5)
 CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing",
@@ -261,71 +258,35 @@ def test_stop_serves_nothing_more(upstream):
     assert seen_ops(upstream) == ["ListKeys"]  # the kept-alive connection got EOF, not upstream
 
 
-def _poll(probe: Callable[[], T], proc: subprocess.Popen, seconds: float = 15.0) -> T:
-    """probe()'s first result that raises no OSError, while proc runs."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        with contextlib.suppress(OSError):
-            return probe()
-        time.sleep(0.05)
-    raise AssertionError(f"{proc.args[0]} not ready (exit code {proc.poll()})")
-
-
 def test_cli_runs_until_sigterm(upstream, tmp_path):
-    port_file, events_file = tmp_path / "port", tmp_path / "events.jsonl"
-    rules = json.dumps([{"kind": "throttle", "ops": ["CreateKey"], "calls": [1]}])
-    proc = subprocess.Popen([sys.executable, str(PROXY_SCRIPT), "--upstream",
-                             f"http://127.0.0.1:{upstream.server_address[1]}", "--port-file",
-                             str(port_file), "--rules-json", rules, "--seed", "3",
-                             "--events-file", str(events_file), "--max-seconds", "15"],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        port = _poll(lambda: int(port_file.read_text()), proc)
-        client = kms(f"http://127.0.0.1:{port}")
+    rules = [{"kind": "throttle", "ops": ["CreateKey"], "calls": [1]}]
+    server = ProxyServer(f"http://127.0.0.1:{upstream.server_address[1]}", rules, seed=3, max_seconds=15,
+                         workdir=str(tmp_path))
+    with server:
+        client = kms(server.url)
         with pytest.raises(ClientError):
             client.create_key()
         client.create_key()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=5) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.stdout is not None and proc.stdout.read().strip() == str(port)
-    lines = [json.loads(line) for line in events_file.read_text().splitlines()]
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=5) == 0
+    assert server.log_file.read_text().strip() == str(server.port)
     expected = [("CreateKey", "throttle"), ("CreateKey", "forwarded")]
-    assert [(e["operation"], e["action"]) for e in lines] == expected
+    assert [(e["operation"], e["action"]) for e in server.events()] == expected
 
 
 def test_cli_exits_after_max_seconds():
     started = time.monotonic()
-    done = subprocess.run([sys.executable, str(PROXY_SCRIPT), "--upstream", "http://127.0.0.1:9",
-                           "--max-seconds", "0.3"], capture_output=True, text=True, check=False, timeout=10)
+    done = subprocess.run([*PROXY, "--upstream", "http://127.0.0.1:9",
+                           "--max-seconds", "0.3"], capture_output=True, text=True, check=False, timeout=10,
+                          cwd=ROOT)
     assert done.returncode == 0 and done.stdout.strip().isdigit()
     assert time.monotonic() - started < 5
 
 
 @pytest.fixture
-def moto_url():
-    moto_server = Path(sys.executable).parent / "moto_server"
-    if not moto_server.exists():
-        pytest.skip(f"{moto_server} missing")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([str(moto_server), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _poll(lambda: urllib.request.urlopen(f"{url}/moto-api/", timeout=1).read(), proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def moto_url(tmp_path):
+    with MotoServer(workdir=str(tmp_path)) as moto:
+        yield moto.url
 
 
 def test_drop_response_against_moto_leaves_the_key(moto_url):
@@ -337,3 +298,18 @@ def test_drop_response_against_moto_leaves_the_key(moto_url):
     assert len(keys) == 1
     described = kms(moto_url).describe_key(KeyId=keys[0]["KeyId"])["KeyMetadata"]
     assert described["Description"] == "written but unanswered"
+
+
+def test_latency_delays_every_request_and_lets_faults_fire(upstream):
+    url = f"http://127.0.0.1:{upstream.server_address[1]}"
+    rules = [Rule("latency", seconds=0.2), Rule("throttle", ops={"CreateKey"})]
+    with FaultProxy(url, rules) as p:
+        started = time.monotonic()
+        kms(p.url).list_keys()
+        with pytest.raises(ClientError):
+            kms(p.url).create_key()
+        kms(p.url).list_keys()
+        elapsed = time.monotonic() - started
+    assert elapsed >= 0.6  # three requests, each held 0.2 s
+    assert [(e.operation, e.action) for e in p.events] == [
+        ("ListKeys", "forwarded"), ("CreateKey", "throttle"), ("ListKeys", "forwarded")]

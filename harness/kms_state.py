@@ -3,13 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the molecule scenarios check and tamper with, read and written with boto3 alone.
 
-  kms_state.py show --endpoint URL --alias A --region R [--region R2] [--role-arn ARN]
+  python -m harness.kms_state show --endpoint URL --alias A --region R [--region R2] [--role-arn ARN]
       print {"account_id", "regions": {R: {"customer_keys", "key": null or {arn, key_id, key_state,
       enabled, policy, rotation_enabled, tags}}}}
-  kms_state.py put-policy  --endpoint URL --alias A --region R [--role-arn ARN] --policy JSON
-  kms_state.py disable|enable --endpoint URL --alias A --region R [--role-arn ARN]
+  python -m harness.kms_state put-policy  --endpoint URL --alias A --region R [--role-arn ARN] --policy JSON
+  python -m harness.kms_state disable|enable --endpoint URL --alias A --region R [--role-arn ARN]
 
-Independent of the collection on purpose: the scenarios verify the module with another reader.
+The one reader of KMS state for the tests, molecule and the benchmarks. Independent of the
+collection on purpose: the tests verify the module with another reader.
 Credentials come from the environment (moto accepts any); --role-arn assumes a role first, which
 moto maps to that account's own backend.
 """
@@ -34,36 +35,55 @@ def session(endpoint: str, role_arn: str | None) -> boto3.Session:
     )
 
 
+def client(url: str, region: str, service: str = "kms", **credentials: str):
+    """A client of moto's default account (moto accepts any credentials), or of the ``credentials``."""
+    credentials = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    return boto3.client(service, region_name=region, endpoint_url=url, **credentials)
+
+
 def alias_name(alias: str) -> str:
     return alias if alias.startswith("alias/") else "alias/" + alias
 
 
-def customer_keys(kms) -> int:
-    """Live customer-managed keys in the region: a test that created one key too many sees it here."""
-    count = 0
-    for page in kms.get_paginator("list_keys").paginate():
-        for key in page["Keys"]:
-            meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
-            if meta.get("KeyManager") == "CUSTOMER" and meta["KeyState"] != "PendingDeletion":
-                count += 1
-    return count
+def customer_keys(kms) -> list:
+    """Every customer key in the region, with its metadata (moto's AWS managed keys left out)."""
+    keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+            for page in kms.get_paginator("list_keys").paginate() for k in page["Keys"]]
+    return [k for k in keys if k.get("KeyManager") == "CUSTOMER"]
+
+
+def live_keys(kms) -> int:
+    """Customer keys not pending deletion: a run that created one key too many shows here."""
+    return sum(1 for k in customer_keys(kms) if k["KeyState"] != "PendingDeletion")
+
+
+def alias_target(kms, alias: str = "alias/atlassian-cmk-key"):
+    aliases = [a for a in kms.list_aliases()["Aliases"] if a["AliasName"] == alias_name(alias)]
+    return aliases[0].get("TargetKeyId") if aliases else None
+
+
+def key_policy(kms, key_id: str) -> dict:
+    return json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+
+
+def key_tags(kms, key_id: str) -> dict:
+    return {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id).get("Tags", [])}
 
 
 def read_key(kms, alias: str) -> dict | None:
     try:
-        meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
+        meta = kms.describe_key(KeyId=alias_name(alias))["KeyMetadata"]
     except kms.exceptions.NotFoundException:
         return None
     key_id = meta["KeyId"]
-    tags = kms.list_resource_tags(KeyId=key_id).get("Tags", [])
     return {
         "arn": meta["Arn"],
         "key_id": key_id,
         "key_state": meta["KeyState"],
         "enabled": meta["Enabled"],
-        "policy": json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]),
+        "policy": key_policy(kms, key_id),
         "rotation_enabled": kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"],
-        "tags": {t["TagKey"]: t["TagValue"] for t in tags},
+        "tags": key_tags(kms, key_id),
     }
 
 
@@ -84,7 +104,7 @@ def main() -> None:
         regions = {}
         for region in args.region:
             kms = aws.client("kms", endpoint_url=args.endpoint, region_name=region)
-            regions[region] = {"customer_keys": customer_keys(kms), "key": read_key(kms, alias)}
+            regions[region] = {"customer_keys": live_keys(kms), "key": read_key(kms, alias)}
         print(json.dumps({"account_id": account["Account"], "regions": regions}))
         return
 

@@ -1,10 +1,10 @@
-"""pytest fixtures shared by the test folders: one moto server per session (per xdist worker)."""
+"""pytest fixtures for tests/integration and tests/ecosystem: one moto server per session (per xdist worker)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.support.moto_server import MotoServer
+from harness.servers import MotoServer
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ unless a rule picks it for a fault. In a test::
         ...  # boto3.client("kms", endpoint_url=proxy.url): the 1st CreateKey is throttled
         proxy.set_rules([])  # the next run sees no faults; proxy.events records both runs
 
-As a process, until SIGTERM or ``--max-seconds``: ``python tests/fault/proxy.py --upstream URL
+As a process, until SIGTERM or ``--max-seconds`` (``harness.servers.ProxyServer``): ``python -m harness.proxy --upstream URL
 --port-file F --seed 7 --rules-json '[{"kind": "drop", "ops": ["CreateKey"]}]'``.
 
 A rule is a ``Rule`` or a dict / JSON object with its keys. ``kind``: throttle (400
@@ -15,7 +15,9 @@ ThrottlingException), error500 (500 KMSInternalException), refuse (``status`` an
 drop (close, nothing forwarded), drop_response (forward, then close without answering), delay
 (hold the request ``seconds``, then forward it: overlapping calls make races real), hold (keep the
 request until the test's next ``release(forward=...)``, at most ``seconds`` or MAX_DELAY; ``wait_held(n)``
-waits until n requests are held, so a test kills or races a run exactly there). ``ops``:
+waits until n requests are held, so a test kills or races a run exactly there), latency (every
+matching request waits ``seconds`` before it goes on, as over a real AWS round trip; it never counts
+as the rule that fires, so the other rules still apply). ``ops``:
 operation names, None for all. ``calls``: 1-based indices among the requests the rule matched since
 ``set_rules``. ``probability``: per matching request, from random.Random(seed); with neither, every
 match is hit. ``max_count``: at most this many faults (default len(calls) or 1). ``message``:
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 from xml.sax.saxutils import escape
 
-KINDS = frozenset({"throttle", "error500", "drop", "drop_response", "refuse", "delay", "hold"})
+KINDS = frozenset({"throttle", "error500", "drop", "drop_response", "refuse", "delay", "hold", "latency"})
 MAX_DELAY = 120.0  # a typo'd delay must not hang a test run
 _ANSWERED = frozenset({"throttle", "error500", "refuse"})
 # Never relayed: they describe one hop, and the proxy recomputes Content-Length itself.
@@ -156,8 +158,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # botocore always sends Content-Length for JSON and query APIs: no chunked bodies to decode.
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         op = operation_of(self.headers, body, self.path)
-        rule = proxy._decide(op)
+        rule, latency = proxy._decide(op)
         action, status, response = (rule.kind if rule else "forwarded"), None, None
+        time.sleep(latency)  # only this handler thread waits; other requests go on
         if rule is not None and rule.kind in _ANSWERED:
             response = _fault_response(rule, self.headers)
         elif rule is not None and rule.kind == "hold" and not proxy._hold(op, self.command, self.path, rule):
@@ -302,13 +305,18 @@ class FaultProxy:
             self._forward_after[self._generation] = forward
             self._released.notify_all()
 
-    def _decide(self, op: str) -> Optional[Rule]:
+    def _decide(self, op: str) -> tuple[Optional[Rule], float]:
+        """The rule that fires for ``op`` (or None), and the latency every matching latency rule adds."""
         # One lock around counting and drawing: with sequential clients, the same seed and the same
         # request sequence always give the same faults.
         chosen: Optional[Rule] = None
+        latency = 0.0
         with self._lock:
             for i, rule in enumerate(self._rules):
                 if rule.ops is not None and op not in rule.ops:
+                    continue
+                if rule.kind == "latency":
+                    latency += rule.seconds
                     continue
                 self._seen[i] += 1
                 if chosen is not None or self._fired[i] >= (rule.max_count or 0):
@@ -318,7 +326,7 @@ class FaultProxy:
                         rule.probability is not None and self._rng.random() < rule.probability):
                     self._fired[i] += 1
                     chosen = rule
-        return chosen
+        return chosen, latency
 
     def _record(self, event: Event) -> None:
         with self._lock:

@@ -1,1 +1,0 @@
-"""Fault injection for integration tests: see tests/fault/proxy.py."""
