@@ -52,7 +52,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 
 
 def key_input_errors(options, prefix=""):

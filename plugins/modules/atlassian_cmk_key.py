@@ -23,14 +23,6 @@ description:
 author:
   - cmkops contributors (@cmkops)
 options:
-  alias:
-    description:
-      - The key's alias, with or without the V(alias/) prefix.
-      - 1 to 256 characters of V(A-Z), V(a-z), V(0-9), V(/), V(_) and V(-). Aliases under V(alias/aws/) are
-        reserved for AWS and refused.
-    type: str
-    default: atlassian-cmk-key
-    version_added: 0.1.0
   state:
     description:
       - V(present) ensures the key; V(absent) schedules the deletion of the aliased key after
@@ -47,48 +39,6 @@ options:
       - V(false) disables the key (revocation); V(true) enables it (restoration).
       - A new key is created enabled unless O(enabled=false).
     type: bool
-    version_added: 0.1.0
-  account_id:
-    description:
-      - The 12-digit AWS account the key must be in.
-      - When the credentials belong to another account the module fails before any write.
-      - Unset, the account is read from the existing key's ARN, or from C(sts:GetCallerIdentity) when a key
-        is to be created.
-    type: str
-    version_added: 0.1.0
-  org_paths:
-    description:
-      - Atlassian's OrgPath(s), the AWS Organizations paths that the key policy lets use the key,
-        for example V(o-rab3nm4fez/*/ou-ab12-cdef3456/*).
-      - Required with the built-in policy template and with a O(policy_template) that uses the
-        V(OrganisationalUnits) token.
-    type: list
-    elements: str
-    aliases: [organisational_units]
-    version_added: 0.1.0
-  policy_template:
-    description:
-      - A key policy template as JSON text, such as the one Atlassian publishes.
-      - V(AWSACCOUNTID) and V(AWSREGION) are replaced inside strings; a JSON string that is exactly
-        V(OrganisationalUnits) becomes the list of O(org_paths).
-      - Any token left over, or another template's V(<...>) placeholder, is an error.
-      - Mutually exclusive with O(policy).
-    type: str
-    version_added: 0.1.0
-  policy:
-    description:
-      - A complete key policy, used as given.
-      - Mutually exclusive with O(policy_template).
-    type: json
-    version_added: 0.1.0
-  via_services:
-    description:
-      - The AWS services allowed to use the key on Atlassian's behalf in the built-in template's
-        C(AwsManagedService) statements, as endpoint prefixes; each becomes a
-        C(kms:ViaService) value V(<service>.<region>.amazonaws.com).
-    type: list
-    elements: str
-    default: [dynamodb, ec2, elasticache, es, kinesis, rds, s3, secretsmanager, sns, sqs]
     version_added: 0.1.0
   description:
     description:
@@ -111,18 +61,6 @@ options:
       - Remove tags not in O(tags), when O(tags) is set. The collection's own marker tags are never removed.
     type: bool
     default: true
-    version_added: 0.1.0
-  enable_key_rotation:
-    description:
-      - Whether AWS rotates the key material automatically.
-    type: bool
-    default: true
-    version_added: 0.1.0
-  rotation_period_days:
-    description:
-      - Days between automatic rotations, from 90 to 2560.
-    type: int
-    default: 365
     version_added: 0.1.0
   pending_window_days:
     description:
@@ -160,6 +98,7 @@ options:
     default: false
     version_added: 0.1.0
 extends_documentation_fragment:
+  - cmkops.atlassian_cmk.key
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -171,11 +110,6 @@ attributes:
     support: full
     description: Shows the key's policy, tags, state, rotation and description before and after.
 notes:
-  - The built-in template follows the statement structure of Atlassian's published template. It is a
-    reconstruction from Atlassian's and AWS's documentation, not Atlassian's file; whoever holds Atlassian's
-    current template should pass it as O(policy_template).
-  - Policies are compared semantically (statement and action order, a string against a one-item list, an
-    account id against its root ARN), so AWS's reformatting is not reported as drift.
   - KMS refuses rotation changes on a disabled key. They are applied when the key is enabled again, and
     the module warns meanwhile.
   - The tagging API, used only while creating a key to find an earlier run's unfinished key, is eventually
@@ -317,12 +251,13 @@ tags:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import known_regions
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import KeyProblem
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
@@ -372,7 +307,7 @@ def main():
     if errors:
         module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
 
-    run = Run(params, module.region, module.client("kms", config=CLIENT_CONFIG),
+    run = Run(Desired.from_params(params, module.region), module.client("kms", config=CLIENT_CONFIG),
               lambda service: module.client(service, config=CLIENT_CONFIG), module.check_mode)
     try:
         outcome = ensure(run)

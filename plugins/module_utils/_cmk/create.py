@@ -18,6 +18,7 @@ import uuid
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from . import kms
+from .desired import Desired
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan, creation_tags, plan_create
 from .runner import KeyProblem, Run, plan_key, read_key
 
@@ -27,7 +28,7 @@ SUPERSEDED_WINDOW_DAYS = 7
 class Creation(NamedTuple):
     plan: Plan
     orphans: List[Dict[str, Any]]  # earlier runs' unaliased keys, oldest first; [] when a key is to be made
-    desired: Optional[Dict[str, Any]]
+    desired: Optional[Desired]
     attempt: str
 
 
@@ -46,7 +47,7 @@ def prepare(run: Run) -> Creation:
         plan = plan_key(run, orphans[0])
         return Creation(plan._replace(actions=[("create_alias", {})] + plan.actions), orphans, None, "")
     desired = run.desired(account_id)
-    run.lint(desired["policy"], account_id, caller_arn)
+    run.lint(desired.policy, account_id, caller_arn)
     attempt = uuid.uuid4().hex
     return Creation(plan_create(desired, account_id, attempt), [], desired, attempt)
 
@@ -60,8 +61,8 @@ def carry_out(run: Run, creation: Creation) -> Plan:
         return plan
     desired, plan = creation.desired, creation.plan
     meta, uncertain = kms.create_key_once(
-        run.kms, run.client("resourcegroupstaggingapi"), desired["policy"], desired["description"],
-        creation_tags(desired, creation.attempt), run.params["bypass_policy_lockout_safety_check"],
+        run.kms, run.client("resourcegroupstaggingapi"), desired.policy, desired.description,
+        creation_tags(desired, creation.attempt), desired.bypass_lockout,
         (MARKER_ATTEMPT, creation.attempt))
     run.done.append("create_key")
     try:

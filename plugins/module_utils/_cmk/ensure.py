@@ -28,7 +28,7 @@ def ensure(run: Run) -> Outcome:
     creation = None
     if current is not None:
         plan = plan_key(run, current)
-    elif run.params["state"] == "absent":
+    elif run.wanted.state == "absent":
         plan = _nothing(run)
     else:
         creation = create.prepare(run)
@@ -48,5 +48,5 @@ def _outcome(run: Run, plan: Plan, changed: bool) -> Outcome:
 
 def _nothing(run: Run) -> Plan:
     result = result_of({"KeyState": None}, policy=None, rotation=NO_ROTATION, tags={}, alias=run.alias,
-                       region=run.region, account_id=run.params.get("account_id"))
+                       region=run.region, account_id=run.wanted.account_id)
     return Plan([], result, {"before": {}, "after": {}}, [])

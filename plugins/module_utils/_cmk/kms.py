@@ -29,6 +29,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.cloud import BackoffIte
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 CLIENT_CONFIG = {"retries": {"total_max_attempts": 1}}
 
@@ -125,7 +127,7 @@ def list_tags(client, key_id: str) -> Dict[str, str]:
     kwargs: Dict[str, Any] = {"KeyId": key_id}
     while True:
         page = client.list_resource_tags(**kwargs)
-        tags.update({t["TagKey"]: t["TagValue"] for t in page.get("Tags", [])})
+        tags.update(boto3_tag_list_to_ansible_dict(page.get("Tags", []), "TagKey", "TagValue"))
         if not page.get("Truncated"):
             return tags
         kwargs["Marker"] = page["NextMarker"]
@@ -147,7 +149,7 @@ def keys_tagged(tagging, key: str, value: str) -> List[Dict[str, Any]]:
     while True:
         page = tagging.get_resources(**kwargs)
         for item in page.get("ResourceTagMappingList", []):
-            found.append({"arn": item["ResourceARN"], "tags": {t["Key"]: t["Value"] for t in item.get("Tags", [])}})
+            found.append({"arn": item["ResourceARN"], "tags": boto3_tag_list_to_ansible_dict(item.get("Tags", []))})
         if not page.get("PaginationToken"):
             return found
         kwargs["PaginationToken"] = page["PaginationToken"]
@@ -167,7 +169,7 @@ def create_key(client, policy: dict, description: str, tags: Dict[str, str], byp
         Origin="AWS_KMS",
         MultiRegion=False,
         BypassPolicyLockoutSafetyCheck=bypass_lockout_check,
-        Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())],
+        Tags=ansible_dict_to_boto3_tag_list(tags, "TagKey", "TagValue"),
     )["KeyMetadata"]
 
 
@@ -255,7 +257,7 @@ def disable_key_rotation(client, key_id: str) -> None:
 @_Errors.common_error_handler("tag the key")
 @_retry_fresh
 def tag_resource(client, key_id: str, tags: Dict[str, str]) -> None:
-    client.tag_resource(KeyId=key_id, Tags=[{"TagKey": k, "TagValue": v} for k, v in sorted(tags.items())])
+    client.tag_resource(KeyId=key_id, Tags=ansible_dict_to_boto3_tag_list(tags, "TagKey", "TagValue"))
 
 
 @_Errors.common_error_handler("untag the key")
@@ -289,26 +291,20 @@ def _schedule_key_deletion(client, key_id: str, days: int) -> None:
     client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=days)
 
 
-def _refused_but_done(error: CmkAWSError, client, key_id: str, done) -> bool:
-    """KMS refuses a repeat of these two calls (KMSInvalidStateException): after a lost answer the retry is
-    refused though the first call worked. The key's state then says whether it is as asked."""
-    if _code(error.exception) != "KMSInvalidStateException":
-        return False
-    meta = describe_key(client, key_id)
-    return meta is not None and done(meta["KeyState"])
+def _unless_done(call, done, client, key_id: str, *args) -> None:
+    """KMS refuses a repeat of the two calls below (KMSInvalidStateException): after a lost answer the retry
+    is refused though the first call worked. The key's state then says whether it is as asked."""
+    try:
+        call(client, key_id, *args)
+    except CmkAWSError as e:
+        meta = describe_key(client, key_id) if _code(e.exception) == "KMSInvalidStateException" else None
+        if meta is None or not done(meta["KeyState"]):
+            raise
 
 
 def cancel_key_deletion(client, key_id: str) -> None:
-    try:
-        _cancel_key_deletion(client, key_id)
-    except CmkAWSError as e:
-        if not _refused_but_done(e, client, key_id, lambda state: state != "PendingDeletion"):
-            raise
+    _unless_done(_cancel_key_deletion, lambda state: state != "PendingDeletion", client, key_id)
 
 
 def schedule_key_deletion(client, key_id: str, days: int) -> None:
-    try:
-        _schedule_key_deletion(client, key_id, days)
-    except CmkAWSError as e:
-        if not _refused_but_done(e, client, key_id, lambda state: state == "PendingDeletion"):
-            raise
+    _unless_done(_schedule_key_deletion, lambda state: state == "PendingDeletion", client, key_id, days)

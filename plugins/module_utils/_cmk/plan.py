@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
 
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from .desired import Desired
 from .policy import policy_needs_update
 from .validate import MARKER_PREFIX
-from .validate import alias_name
-from .validate import user_tags
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
 MARKER_ATTEMPT = MARKER_PREFIX + "attempt"
@@ -37,26 +38,6 @@ class Plan(NamedTuple):
         return bool(self.actions)
 
 
-def desired_state(params: Mapping[str, Any], policy: dict, region: str) -> Dict[str, Any]:
-    """What the module was asked for, in the shape the planners read."""
-    return {
-        "alias": alias_name(params["alias"]),
-        "region": region,
-        "state": params["state"],
-        "policy": policy,
-        "description": params["description"],
-        "enabled": params["enabled"],
-        "enable_key_rotation": params["enable_key_rotation"],
-        "rotation_period_days": params["rotation_period_days"],
-        "tags": user_tags(params.get("tags")),
-        # Unset tags leave the key's tags alone, as in amazon.aws.
-        "purge_tags": params["purge_tags"] and params.get("tags") is not None,
-        "pending_window_days": params["pending_window_days"],
-        "cancel_pending_deletion": params["cancel_pending_deletion"],
-        "adopt": params["adopt"],
-    }
-
-
 def spec_mismatches(metadata: Mapping[str, Any]) -> Dict[str, Any]:
     """The key's properties that differ from the CMK key spec (they can never be changed in place)."""
     # DescribeKey may leave out KeyUsage and MultiRegion; AWS's defaults apply then.
@@ -69,23 +50,23 @@ def spec_mismatches(metadata: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in seen.items() if v != KEY_SPEC[k]}
 
 
-def key_problem(current: Mapping[str, Any], desired: Mapping[str, Any]) -> Optional[str]:
+def key_problem(current: Mapping[str, Any], desired: Desired) -> Optional[str]:
     """Why the key behind the alias must not be touched, or None."""
     meta = current["metadata"]
-    where = f"{desired['alias']} in {desired['region']} points at {meta['Arn']}"
+    where = f"{desired.alias} in {desired.region} points at {meta['Arn']}"
     if meta.get("KeyManager", "CUSTOMER") != "CUSTOMER":
         return f"{where}, an AWS managed key"
-    if current["tags"].get(MARKER_ALIAS) != desired["alias"] and not desired["adopt"]:
+    if current["tags"].get(MARKER_ALIAS) != desired.alias and not desired.adopt:
         return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
                 "set adopt=true (role variable atlassian_cmk_adopt) to manage it, or choose another alias")
-    if desired["state"] == "absent":
+    if desired.state == "absent":
         return None
     wrong = spec_mismatches(meta)
     if wrong:
         return (f"{where}, whose {wrong} does not match the CMK key spec {KEY_SPEC}; a key is never replaced "
                 "(a new ARN means re-enrolling with Atlassian): move the alias or choose another one")
     state = meta["KeyState"]
-    if state == "PendingDeletion" and not desired["cancel_pending_deletion"]:
+    if state == "PendingDeletion" and not desired.cancel_pending_deletion:
         return (f"{where}, which is pending deletion (on {meta.get('DeletionDate')}); set "
                 "cancel_pending_deletion=true (role variable atlassian_cmk_cancel_pending_deletion) to keep it (it stays "
                 "disabled unless enabled=true)")
@@ -125,10 +106,10 @@ def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: 
     }
 
 
-def _result(desired: Mapping[str, Any], account_id: Optional[str], metadata: Mapping[str, Any],
+def _result(desired: Desired, account_id: Optional[str], metadata: Mapping[str, Any],
             policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str]) -> Dict[str, Any]:
-    return result_of(metadata, policy=policy, rotation=rotation, tags=tags, alias=desired["alias"],
-                     region=desired["region"], account_id=account_id)
+    return result_of(metadata, policy=policy, rotation=rotation, tags=tags, alias=desired.alias,
+                     region=desired.region, account_id=account_id)
 
 
 def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
@@ -137,13 +118,13 @@ def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def _tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bool) -> Tuple[Dict[str, str], List[str]]:
-    to_set = {k: v for k, v in wanted.items() if current.get(k) != v}
-    keep = (MARKER_PREFIX, "aws:")
-    to_remove = sorted(k for k in current if purge and k not in wanted and not k.lower().startswith(keep))
-    return to_set, to_remove
+    """amazon.aws's comparison; AWS's own tags (aws:, in any case) and the collection's markers are never purged."""
+    kept = {k: v for k, v in current.items() if k.lower().startswith(("aws:", MARKER_PREFIX))}
+    to_set, to_remove = compare_aws_tags(dict(current), {**kept, **wanted}, purge)
+    return to_set, sorted(to_remove)
 
 
-def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account_id: str) -> Plan:
+def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
     """Bring an existing key to ``desired``; its ARN never changes."""
     meta = dict(current["metadata"])
     actions: List[Action] = []
@@ -153,27 +134,27 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
     if state == "PendingDeletion":
         actions.append(("cancel_key_deletion", {}))
         state = "Disabled"  # what CancelKeyDeletion leaves behind
-    if desired["enabled"] is True and state == "Disabled":
+    if desired.enabled is True and state == "Disabled":
         actions.append(("enable_key", {}))
         state = "Enabled"
 
     policy = current["policy"]
-    if policy_needs_update(policy, desired["policy"], account_id):
-        actions.append(("put_key_policy", {"policy": desired["policy"]}))
-        policy = desired["policy"]
+    if policy_needs_update(policy, desired.policy, account_id):
+        actions.append(("put_key_policy", {"policy": desired.policy}))
+        policy = desired.policy
 
-    if meta.get("Description", "") != desired["description"]:
-        actions.append(("update_key_description", {"description": desired["description"]}))
-        meta["Description"] = desired["description"]
+    if meta.get("Description", "") != desired.description:
+        actions.append(("update_key_description", {"description": desired.description}))
+        meta["Description"] = desired.description
 
     rotation = rotation_of(current)
-    wanted_rotation = Rotation(desired["enable_key_rotation"],
-                               desired["rotation_period_days"] if desired["enable_key_rotation"] else None)
+    wanted_rotation = Rotation(desired.enable_key_rotation,
+                               desired.rotation_period_days if desired.enable_key_rotation else None)
     period_differs = rotation.period_days is not None and rotation.period_days != wanted_rotation.period_days
     if rotation.enabled != wanted_rotation.enabled or (wanted_rotation.enabled and period_differs):
         if state != "Enabled":
             # KMS refuses rotation changes on a disabled key, and a revoked key is never enabled for it.
-            warnings.append(f"{desired['alias']} in {desired['region']} is disabled: its rotation settings "
+            warnings.append(f"{desired.alias} in {desired.region} is disabled: its rotation settings "
                             "will be applied when it is enabled again")
         elif wanted_rotation.enabled:
             actions.append(("enable_key_rotation", {"days": wanted_rotation.period_days}))
@@ -182,10 +163,10 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
             actions.append(("disable_key_rotation", {}))
             rotation = NO_ROTATION
 
-    wanted_tags = dict(desired["tags"])
-    if current["tags"].get(MARKER_ALIAS) != desired["alias"]:
-        wanted_tags[MARKER_ALIAS] = desired["alias"]  # adopted: ours from now on
-    to_set, to_remove = _tag_changes(current["tags"], wanted_tags, desired["purge_tags"])
+    wanted_tags = dict(desired.tags)
+    if current["tags"].get(MARKER_ALIAS) != desired.alias:
+        wanted_tags[MARKER_ALIAS] = desired.alias  # adopted: ours from now on
+    to_set, to_remove = _tag_changes(current["tags"], wanted_tags, desired.purge_tags)
     tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
     tags.update(to_set)
     if to_set:
@@ -193,7 +174,7 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
     if to_remove:
         actions.append(("untag_resource", {"keys": to_remove}))
 
-    if desired["enabled"] is False and state == "Enabled":
+    if desired.enabled is False and state == "Enabled":
         actions.append(("disable_key", {}))  # last, so the changes above could still be made
         state = "Disabled"
 
@@ -204,7 +185,7 @@ def plan_present(current: Mapping[str, Any], desired: Mapping[str, Any], account
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, warnings)
 
 
-def plan_absent(current: Mapping[str, Any], desired: Mapping[str, Any], account_id: str) -> Plan:
+def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
     """Schedule the aliased key's deletion; the alias stays, so the key can still be found and restored."""
     meta = dict(current["metadata"])
     before = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
@@ -212,26 +193,26 @@ def plan_absent(current: Mapping[str, Any], desired: Mapping[str, Any], account_
         return Plan([], before, {"before": _view(before), "after": _view(before)}, [])
     meta["KeyState"] = "PendingDeletion"
     after = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
-    actions = [("schedule_key_deletion", {"days": desired["pending_window_days"]})]
+    actions = [("schedule_key_deletion", {"days": desired.pending_window_days})]
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
 
 
-def creation_tags(desired: Mapping[str, Any], attempt: str) -> Dict[str, str]:
+def creation_tags(desired: Desired, attempt: str) -> Dict[str, str]:
     """A new key's tags: the user's and the markers that make creation crash- and race-safe."""
-    return dict(desired["tags"], **{MARKER_ALIAS: desired["alias"], MARKER_ATTEMPT: attempt})
+    return dict(desired.tags, **{MARKER_ALIAS: desired.alias, MARKER_ATTEMPT: attempt})
 
 
-def plan_create(desired: Mapping[str, Any], account_id: str, attempt: str) -> Plan:
+def plan_create(desired: Desired, account_id: str, attempt: str) -> Plan:
     """A key that does not exist yet: what creating it does, and what it will look like."""
-    enabled = desired["enabled"] is not False
+    enabled = desired.enabled is not False
     actions: List[Action] = [("create_key", {}), ("create_alias", {})]
     rotation = NO_ROTATION
-    if desired["enable_key_rotation"]:
-        actions.append(("enable_key_rotation", {"days": desired["rotation_period_days"]}))
-        rotation = Rotation(True, desired["rotation_period_days"])
+    if desired.enable_key_rotation:
+        actions.append(("enable_key_rotation", {"days": desired.rotation_period_days}))
+        rotation = Rotation(True, desired.rotation_period_days)
     if not enabled:
         actions.append(("disable_key", {}))
     meta = {"Arn": None, "KeyId": None, "AWSAccountId": account_id,
-            "KeyState": "Enabled" if enabled else "Disabled", "Description": desired["description"]}
-    after = _result(desired, account_id, meta, desired["policy"], rotation, creation_tags(desired, attempt))
+            "KeyState": "Enabled" if enabled else "Disabled", "Description": desired.description}
+    after = _result(desired, account_id, meta, desired.policy, rotation, creation_tags(desired, attempt))
     return Plan(actions, after, {"before": {}, "after": _view(after)}, [])

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: cmkops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Key policies, pure: render the template, canonicalise, compare, and lint before a write."""
+"""Key policies, pure: render the template, canonicalise, compare, and lint before a write. Nothing here
+reads the module's params (desired.py does)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from .validate import InvalidInput, check_params
+from .validate import InvalidInput
 
 MAX_POLICY_BYTES = 32768
 ORG_PATHS_TOKEN = "OrganisationalUnits"
 TOKENS = ("AWSACCOUNTID", "AWSREGION", ORG_PATHS_TOKEN)
 # Another template's placeholders, such as <your-account-id>, must never reach AWS.
 _PLACEHOLDER = re.compile(r"<(?!\s)[^<>]{1,64}(?<!\s)>")
-# Stand-ins used to lint a template before the account is known.
-STAND_IN_ACCOUNT = "000000000000"
 
 DEFAULT_VIA_SERVICES = (
     "dynamodb", "ec2", "elasticache", "es", "kinesis", "rds", "s3", "secretsmanager", "sns", "sqs",
@@ -124,24 +123,6 @@ def statement_problem(statements: Any) -> Optional[str]:
                 isinstance(keys, dict) for keys in condition.values())):
             return f"{where}: Condition must be an object of operators, each an object of condition keys"
     return None
-
-
-def desired_policy(params: Dict[str, Any], account_id: str, region: str) -> dict:
-    """The policy this key should have: given as is, rendered from a template, or the built-in one."""
-    if params.get("policy") is not None:
-        return parse_policy("policy", params["policy"])
-    org_paths = params.get("org_paths") or []
-    if params.get("policy_template") is not None:
-        return render_template(params["policy_template"], account_id, region, org_paths)
-    return builtin_policy(account_id, region, org_paths, params.get("via_services") or DEFAULT_VIA_SERVICES)
-
-
-def org_paths_needed(params: Dict[str, Any]) -> bool:
-    if params.get("state") == "absent" or params.get("policy") is not None:
-        return False
-    if params.get("policy_template") is not None:
-        return template_uses_org_paths(params["policy_template"])
-    return True
 
 
 def template_uses_org_paths(template: str) -> bool:
@@ -294,24 +275,6 @@ def lint_policy(option: str, policy: dict, account_id: str, caller_arn: Optional
                                    "root or the caller call kms:PutKeyPolicy, so the key could not be managed "
                                    "again; set bypass_policy_lockout_safety_check=true if that is really meant"))
     return errors
-
-
-def lint_template(params: Dict[str, Any], region: Optional[str]) -> List[InvalidInput]:
-    """Lint the policy before any AWS call, with a stand-in account (lockout waits for the real one)."""
-    if params.get("state") == "absent":
-        return []
-    try:
-        policy = desired_policy(params, STAND_IN_ACCOUNT, region or "us-east-1")
-    except InvalidInput as e:
-        return [e]
-    option = "policy_template" if params.get("policy_template") is not None else "policy"
-    return lint_policy(option, policy, STAND_IN_ACCOUNT, allow_lockout=True,
-                       allow_wildcard=params.get("allow_wildcard_principal", False))
-
-
-def input_errors(params: Dict[str, Any], region: Optional[str]) -> List[InvalidInput]:
-    """Every check before the first AWS call, for the module and the key_input_errors filter alike."""
-    return check_params(params, org_paths_needed(params)) or lint_template(params, region)
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional
 
 from . import kms
-from .plan import Plan, desired_state, key_problem, plan_absent, plan_present
-from .policy import desired_policy, lint_policy, locks_out
-from .validate import MAX_TAGS, InvalidInput, alias_name
+from .desired import Desired
+from .plan import Plan, key_problem, plan_absent, plan_present
+from .policy import lint_policy, locks_out
+from .validate import MAX_TAGS, InvalidInput
 
 
 class KeyProblem(Exception):
@@ -23,39 +24,41 @@ class KeyProblem(Exception):
 class Run:
     """The clients and inputs of one region's run; AWS clients are made only when needed."""
 
-    def __init__(self, params: Dict[str, Any], region: str, kms_client, make_client: Callable[[str], Any],
-                 check_mode: bool):
-        self.params = params
-        self.region = region
-        self.alias = alias_name(params["alias"])
+    def __init__(self, wanted: Desired, kms_client, make_client: Callable[[str], Any], check_mode: bool):
+        self.wanted = wanted
+        self.region = wanted.region
+        self.alias = wanted.alias
         self.kms = kms_client
         self._make_client = make_client
         self._clients: Dict[str, Any] = {}
         self.check_mode = check_mode
         self.warnings: List[str] = []
         self.done: List[str] = []  # the writes made, in order
+        self._desired: Optional[tuple] = None
 
     def client(self, service: str):
         if service not in self._clients:
             self._clients[service] = self._make_client(service)
         return self._clients[service]
 
-    def desired(self, account_id: str) -> Dict[str, Any]:
-        return desired_state(self.params, desired_policy(self.params, account_id, self.region), self.region)
+    def desired(self, account_id: str) -> Desired:
+        """The request, with the policy rendered for this account (once per run)."""
+        if self._desired is None or self._desired[0] != account_id:
+            self._desired = (account_id, self.wanted.for_account(account_id))
+        return self._desired[1]
 
     def guard_account(self, account_id: str) -> None:
-        expected = self.params.get("account_id")
+        expected = self.wanted.account_id
         if expected and expected != account_id:
             raise InvalidInput("account_id", expected, f"the credentials belong to account {account_id}; "
                                "nothing was changed")
 
     def lint(self, policy: dict, account_id: str, caller_arn: Optional[str] = None) -> None:
-        bypass = self.params["bypass_policy_lockout_safety_check"]
+        bypass = self.wanted.bypass_lockout
         if not bypass and caller_arn is None and locks_out(policy, account_id):
             caller_arn = kms.caller_identity(self.client("sts"))[1]  # the caller may still hold the key
-        option = "policy_template" if self.params.get("policy_template") is not None else "policy"
-        errors = lint_policy(option, policy, account_id, caller_arn, allow_lockout=bypass,
-                             allow_wildcard=self.params["allow_wildcard_principal"])
+        errors = lint_policy(self.wanted.policy_option, policy, account_id, caller_arn, allow_lockout=bypass,
+                             allow_wildcard=self.wanted.allow_wildcard)
         if errors:
             raise errors[0]
 
@@ -69,16 +72,13 @@ class Run:
             self.write(name, key_id, **args)
 
 
-def _bypass(run: Run) -> bool:
-    return run.params["bypass_policy_lockout_safety_check"]
-
-
 # Every write a plan can hold: action name -> the AWS wrapper that does it.
 WRITES: Dict[str, Callable[..., None]] = {
     "create_alias": lambda run, key_id: kms.create_alias(run.kms, run.alias, key_id),
     "cancel_key_deletion": lambda run, key_id: kms.cancel_key_deletion(run.kms, key_id),
     "enable_key": lambda run, key_id: kms.enable_key(run.kms, key_id),
-    "put_key_policy": lambda run, key_id, policy: kms.put_key_policy(run.kms, key_id, policy, _bypass(run)),
+    "put_key_policy": lambda run, key_id, policy: kms.put_key_policy(
+        run.kms, key_id, policy, run.wanted.bypass_lockout),
     "update_key_description": lambda run, key_id, description: kms.update_key_description(
         run.kms, key_id, description),
     "enable_key_rotation": lambda run, key_id, days: kms.enable_key_rotation(run.kms, key_id, days),
@@ -117,9 +117,9 @@ def plan_key(run: Run, current: Dict[str, Any]) -> Plan:
     problem = key_problem(current, desired)
     if problem:
         raise KeyProblem(problem)
-    plan = (plan_absent if desired["state"] == "absent" else plan_present)(current, desired, account_id)
+    plan = (plan_absent if desired.state == "absent" else plan_present)(current, desired, account_id)
     if any(name == "put_key_policy" for name, _args in plan.actions):
-        run.lint(desired["policy"], account_id)
+        run.lint(desired.policy, account_id)
     if len(plan.result["tags"]) > MAX_TAGS:
         raise InvalidInput("tags", f"<{len(plan.result['tags'])} tags with the key's own>",
                            f"a KMS key holds at most {MAX_TAGS} tags; with purge_tags=false the key's other tags stay")

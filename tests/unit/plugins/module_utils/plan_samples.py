@@ -1,4 +1,4 @@
-"""A key's desired and current state, and helpers, shared by the test_plan_*.py files (_cmk/plan.py).
+"""A key's desired and current state, and helpers, shared by the test_plan_*.py files (_cmk/plan.py, _cmk/desired.py).
 
 Imported by its collection name, which works both under plain pytest (pytest.ini puts `collections` on
 sys.path) and under `ansible-test units` (its collection loader).
@@ -6,10 +6,11 @@ sys.path) and under `ansible-test units` (its collection loader).
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import Plan
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import desired_state
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import builtin_policy
 
 ACCOUNT = "123456789012"
@@ -42,13 +43,15 @@ def params(**overrides):
         "pending_window_days": 30,
         "cancel_pending_deletion": False,
         "adopt": False,
+        "bypass_policy_lockout_safety_check": False,
+        "allow_wildcard_principal": False,
     }
     p.update(overrides)
     return p
 
 
 def desired(**overrides):
-    return desired_state(params(**overrides), copy.deepcopy(POLICY), REGION)
+    return replace(Desired.from_params(params(**overrides), REGION), policy=copy.deepcopy(POLICY))
 
 
 def metadata(**overrides):

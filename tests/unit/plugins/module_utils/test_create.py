@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk import kms
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUPERSEDED
@@ -32,7 +33,7 @@ def aws():
 
 
 def run(aws, check_mode=False):
-    return ensure(Run(dict(PARAMS), REGION, aws, lambda _service: aws, check_mode))
+    return ensure(Run(Desired.from_params(PARAMS, REGION), aws, lambda _service: aws, check_mode))
 
 
 def holder(aws):

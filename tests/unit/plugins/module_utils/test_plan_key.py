@@ -1,18 +1,17 @@
-"""Tests for what is planned from before any call: desired_state, spec_mismatches, key_problem."""
+"""Tests for what is planned from before any call: Desired, spec_mismatches, key_problem."""
 from __future__ import annotations
 
 import pytest
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import KEY_SPEC
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import desired_state
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import key_problem
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import spec_mismatches
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ATTEMPT
-from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import current
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import desired
@@ -20,29 +19,36 @@ from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.pl
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import params
 
 
-# ---------------------------------------------------------------- desired_state
+# ---------------------------------------------------------------- Desired
 
 
 @pytest.mark.parametrize("alias", ["atlassian-cmk-key", "alias/atlassian-cmk-key"])
-def test_desired_state_normalises_alias(alias):
-    assert desired(alias=alias)["alias"] == ALIAS
+def test_desired_normalises_alias(alias):
+    assert desired(alias=alias).alias == ALIAS
 
 
-def test_desired_state_shape():
-    d = desired_state(params(tags={"n": 1, "b": False}, enabled=False), POLICY, "us-east-1")
-    assert d["region"] == "us-east-1"
-    assert d["policy"] is POLICY
-    assert d["tags"] == {"n": "1", "b": "False"}
-    assert d["enabled"] is False
-    assert set(d) == {
-        "alias", "region", "state", "policy", "description", "enabled", "enable_key_rotation",
-        "rotation_period_days", "tags", "purge_tags", "pending_window_days", "cancel_pending_deletion", "adopt",
-    }
+def test_desired_from_params():
+    d = Desired.from_params(params(tags={"n": 1, "b": False}, enabled=False, account_id="123456789012",
+                                   org_paths=["o-a/*"]), "us-east-1")
+    assert (d.region, d.tags, d.enabled, d.account_id, d.policy) == (
+        "us-east-1", {"n": "1", "b": "False"}, False, "123456789012", None)
+    assert d.policy_option == "policy" and d.purge_tags is True
+
+
+def test_desired_for_account_renders_the_policy_once_per_account():
+    template = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ' \
+               '"arn:aws:iam::AWSACCOUNTID:root"}, "Action": "kms:*", "Resource": "*"}]}'
+    d = Desired.from_params(params(policy_template=template), "us-east-1")
+    assert d.policy_option == "policy_template"
+    rendered = d.for_account("210987654321")
+    assert rendered.policy["Statement"][0]["Principal"]["AWS"] == "arn:aws:iam::210987654321:root"
+    assert d.policy is None  # frozen: the request itself is unchanged
 
 
 @pytest.mark.parametrize("tags", [None, {}])
-def test_desired_state_no_tags(tags):
-    assert desired(tags=tags)["tags"] == {}
+def test_desired_no_tags(tags):
+    d = desired(tags=tags)
+    assert d.tags == {} and d.purge_tags is (tags is not None)
 
 
 # ---------------------------------------------------------------- spec_mismatches

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import STAND_IN_ACCOUNT
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import lint_template
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import org_paths_needed
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import MAX_POLICY_BYTES
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import STAND_IN_ACCOUNT
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_policy
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_template
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import locks_out
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import render_template
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import root_arn
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import wildcard_statements

@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import org_paths_needed
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_source
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import render
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import builtin_policy
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import desired_policy
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import leftover_tokens
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import lint_policy
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import locks_out
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import org_paths_needed
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import parse_policy
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import render_template
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import root_arn
@@ -253,7 +254,11 @@ def test_leftover_tokens_finds_placeholders_with_spaces(placeholder):
     assert placeholder in leftover_tokens({"Statement": [{"Principal": {"AWS": f"arn:aws:iam::{placeholder}:root"}}]})
 
 
-# ---------------------------------------------------------------- desired_policy, org_paths_needed
+# ---------------------------------------------------------------- desired.render, org_paths_needed
+
+
+def desired_policy(p, account_id, region):
+    return render(policy_source(p), account_id, region)
 
 
 def test_desired_policy_builtin():
