@@ -15,8 +15,8 @@ description:
     call, on a dictionary of its options, and returns one message per bad value.
   - Lets a role or playbook refuse bad variables up front, naming the variable and the value, with the
     module's own rules rather than a copy of them.
-  - Options missing from the input are not checked, except O(_input.org_paths), which the built-in policy
-    template needs.
+  - Options missing from the input are not checked, except V(org_paths), which the built-in policy
+    template needs (unless O(audit=true)).
 options:
   _input:
     description: The module's options, as a dictionary (for example V(alias), V(account_id), V(org_paths),
@@ -27,6 +27,13 @@ options:
     description: Prepended to each option's name in the messages, such as V(atlassian_cmk_) for role variables.
     type: str
     default: ""
+  audit:
+    description:
+      - Check with the rules of M(cmkops.atlassian_cmk.atlassian_cmk_key_info) instead, where V(org_paths) may
+        be missing (the policy is then not compared).
+    type: bool
+    default: false
+    version_added: 0.2.0
 seealso:
   - module: cmkops.atlassian_cmk.atlassian_cmk_key
 """
@@ -52,17 +59,18 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 
 
-def key_input_errors(options, prefix=""):
+def key_input_errors(options, prefix="", audit=False):
     if not isinstance(options, dict):
         raise AnsibleFilterError(f"key_input_errors expects a dictionary of options, got {type(options).__name__}")
     params = {k: v for k, v in options.items() if v is not None}
     for option in ("rotation_period_days", "pending_window_days"):
         if isinstance(params.get(option), str) and params[option].isdigit():
             params[option] = int(params[option])  # templated variables arrive as text
-    errors = input_errors(params, None)
+    errors = audit_input_errors(params, None) if audit else input_errors(params, None)
     return [str(e.renamed(prefix + e.option)) for e in errors]
 
 

@@ -32,6 +32,10 @@ options:
     description: Prepended to each variable's name in the messages.
     type: str
     default: atlassian_cmk_
+  audit:
+    description: Check the key options with the audit module's rules, where V(org_paths) may be missing.
+    type: bool
+    default: false
 seealso:
   - module: cmkops.atlassian_cmk.atlassian_cmk_key
 """
@@ -112,7 +116,7 @@ def _account_id(value, name):
     return str(value).strip(), None
 
 
-def realm_inputs(variables, prefix="atlassian_cmk_"):
+def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     if not isinstance(variables, dict):
         raise AnsibleFilterError(f"realm_inputs expects a dictionary of role variables, got {type(variables).__name__}")
     v = {k: val for k, val in variables.items() if val is not None}
@@ -153,7 +157,7 @@ def realm_inputs(variables, prefix="atlassian_cmk_"):
     options.update(state=state if state in ("present", "absent") else "present", org_paths=org_paths,
                    account_id=account_id)
     if error is None:
-        errors += key_input_errors(options, prefix=prefix)
+        errors += key_input_errors(options, prefix=prefix, audit=audit)
     return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
             "account_id": account_id, "policy_template": v.get("policy_template")}
 

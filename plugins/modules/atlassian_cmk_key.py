@@ -249,65 +249,41 @@ tags:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import known_regions
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.policy import DEFAULT_VIA_SERVICES
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import KEY_OPTIONS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import MASKED_ACCESS_KEY
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import KeyProblem
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_region
-
-CREDENTIALS_HINT = (
-    "They come from the access_key, secret_key and session_token options or the profile option, else from the "
-    "environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), the ~/.aws/credentials and "
-    "~/.aws/config files, or the instance or container role; in AWX, attach an Amazon Web Services credential "
-    "to the job template; the realm_keys role also takes atlassian_cmk_profile and atlassian_cmk_assume_role_arn."
-)
 
 ARGUMENT_SPEC = dict(
-    alias=dict(type="str", default="atlassian-cmk-key"),
+    KEY_OPTIONS,
     state=dict(type="str", choices=["present", "absent"], default="present"),
     enabled=dict(type="bool"),
-    account_id=dict(type="str"),
-    org_paths=dict(type="list", elements="str", aliases=["organisational_units"]),
-    policy_template=dict(type="str"),
-    policy=dict(type="json"),
-    via_services=dict(type="list", elements="str", default=list(DEFAULT_VIA_SERVICES)),
     description=dict(type="str", default="Atlassian Cloud customer-managed key (CMK)"),
-    tags=dict(type="dict", aliases=["resource_tags"]),
     purge_tags=dict(type="bool", default=True),
-    enable_key_rotation=dict(type="bool", default=True),
-    rotation_period_days=dict(type="int", default=365),
     pending_window_days=dict(type="int", default=30),
     cancel_pending_deletion=dict(type="bool", default=False),
     adopt=dict(type="bool", default=False),
     bypass_policy_lockout_safety_check=dict(type="bool", default=False),
     allow_wildcard_principal=dict(type="bool", default=False),
 )
-# amazon.aws's own option, masked in the output like the secret key: an access key ID names the account.
-MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_log=True))
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(ARGUMENT_SPEC, **MASKED_ACCESS_KEY),
-        mutually_exclusive=[("policy", "policy_template")],
-        supports_check_mode=True,
-    )
-    params = module.params
-    # Every input is checked before the first AWS call; the error names the option and the value.
-    errors = (check_region(module.region, known_regions(), bool(params.get("endpoint_url")))
-              + input_errors(params, module.region))
-    if errors:
-        module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
+    module = AnsibleAWSModule(argument_spec=dict(ARGUMENT_SPEC, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
+                              supports_check_mode=True)
+    refuse_bad_input(module, input_errors(module.params, module.region))
 
-    run = Run(Desired.from_params(params, module.region), module.client("kms", config=CLIENT_CONFIG),
+    run = Run(Desired.from_params(module.params, module.region), module.client("kms", config=CLIENT_CONFIG),
               lambda service: module.client(service, config=CLIENT_CONFIG), module.check_mode)
     try:
         outcome = ensure(run)
@@ -316,9 +292,7 @@ def main():
     except KeyProblem as e:
         module.fail_json(msg=str(e))
     except CmkAWSError as e:
-        if type(e.exception).__name__ == "NoCredentialsError":
-            module.fail_json(msg=f"{e.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
-        module.fail_json_aws_error(e)
+        fail_aws(module, e)
 
     for warning in outcome.warnings:
         module.warn(warning)

@@ -23,26 +23,12 @@ description:
   - Run it once (C(run_once)), after every account's keys. The C(cmkops.atlassian_cmk.site) playbook does.
 author:
   - cmkops contributors (@cmkops)
-options:
-  dir:
-    description: The report directory on the controller; made if missing.
-    type: path
-    required: true
-  hosts:
-    description: The inventory's account hosts (the group C(atlassian_cmk_accounts), or V([localhost])).
-    type: list
-    elements: str
-    required: true
+extends_documentation_fragment:
+  - cmkops.atlassian_cmk.report
 attributes:
   check_mode:
     support: full
     description: Writes the report in check mode too, with C(check_mode=true) in each account's JSON.
-  diff_mode:
-    support: none
-    description: Shows no diff; the report's files are rewritten whole.
-  action:
-    support: full
-    description: Runs on the controller as an action plugin; no module process.
 notes:
   - AWX keeps no files of a job. There the job output (the site playbook prints the report's table) and the
     C(set_stats) artifacts are what remains of a run.

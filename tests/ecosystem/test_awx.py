@@ -9,6 +9,8 @@
   in slice i mod N); the slices' artifacts are merged as AWX merges them, one dict.update per slice in the
   order they finished, and receive-enrollment.yml gets every account from the per-account keys.
 - The drift check (job_type check, diff_mode) writes nothing and shows the drift it finds.
+- The nightly audit runs audit.yml with the template's extra variables (each account's read-only role);
+  it writes nothing, publishes each account's audit, and fails the job when a key drifted.
 
 Jobs run as AWX runs them: from the project checkout (cwd), with AWX's collections path (the project's
 ansible.cfg path, then the execution environment's), the AWS credential's environment variables and
@@ -32,6 +34,12 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms i
 
 from tests.ecosystem.support import (ORG_PATH, ROOT, amazon_aws_dir, changed_count, clean_env, run,
                                      run_playbook, task_results, tool)
+
+class AnsibleYaml(yaml.SafeLoader):
+    """YAML as Ansible reads it, as far as controller.yml goes: !unsafe is a string left untemplated."""
+
+
+AnsibleYaml.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 DOCS = ROOT / "docs"
 AWX = DOCS / "awx"
@@ -105,7 +113,7 @@ def test_one_execution_environment_image_everywhere():
 
 @pytest.fixture(scope="module")
 def controller_tasks() -> List[dict]:
-    plays = yaml.safe_load(CONTROLLER.read_text())
+    plays = yaml.load(CONTROLLER.read_text(), Loader=AnsibleYaml)
     return [task for play in plays for task in play["tasks"]]
 
 
@@ -183,10 +191,10 @@ def test_controller_objects_fit_together(controller_tasks):
     assert nodes["ensure-keys"]["related"]["success_nodes"] == [{"identifier": "receive-enrollment"}]
     assert templates[nodes["receive-enrollment"]["unified_job_template"]["name"]]["playbook"] == str(
         RECEIVER.relative_to(ROOT))
-    schedule = awx_objects(controller_tasks, "schedule")["Atlassian CMK - nightly drift check"]
-    assert schedule["job_type"] == "check" and schedule["diff_mode"] is True
-    jt = templates[schedule["unified_job_template"]]
-    assert jt["ask_job_type_on_launch"] and jt["ask_diff_mode_on_launch"]
+    schedule = awx_objects(controller_tasks, "schedule")["Atlassian CMK - nightly audit"]
+    audit = templates[schedule["unified_job_template"]]
+    assert audit["playbook"] == "audit.yml" and audit["credentials"] == ["AWS - Atlassian CMK audit"]
+    assert "job_type" not in schedule, "the audit is read-only by itself, not by check mode"
     assert re.match(r"DTSTART(;TZID=[\w/]+)?:\d{8}T\d{6}Z? RRULE:FREQ=DAILY", schedule["rrule"])
 
 
@@ -237,11 +245,12 @@ def test_fleet_inventory_parses_into_accounts_with_their_roles():
     assert len({h["atlassian_cmk_account_id"] for h in hosts.values()}) == len(hosts)
 
 
-def runner_job(private_dir: Path, env: Dict[str, str], extravars: dict, limit: str = "") -> dict:
+def runner_job(private_dir: Path, env: Dict[str, str], extravars: dict, limit: str = "", playbook: str = "site.yml"
+               ) -> dict:
     """One AWX job: ansible-runner in the project checkout; returns its artifacts, as AWX reads them from
     the playbook_on_stats event's artifact_data, and its status."""
     private_dir.mkdir(parents=True, exist_ok=True)
-    result = ansible_runner.run(private_data_dir=str(private_dir), project_dir=str(ROOT), playbook="site.yml",
+    result = ansible_runner.run(private_data_dir=str(private_dir), project_dir=str(ROOT), playbook=playbook,
                                 inventory=str(INVENTORY), limit=limit or None, extravars=extravars, envvars=env,
                                 quiet=True)
     stats = [e for e in result.events if e.get("event") == "playbook_on_stats"]
@@ -335,10 +344,41 @@ def test_drift_check_writes_nothing_and_shows_the_drift(fleet, moto_server):
     policy = json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
     drifted = dict(policy, Statement=policy["Statement"][:-1])
     client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(drifted))
-    drift = run_playbook(fleet["common"] + ["--check", "--diff"], env=fleet["env"])
+    try:
+        drift = run_playbook(fleet["common"] + ["--check", "--diff"], env=fleet["env"])
+        now = json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    finally:  # the tests after this one see the fleet as made
+        client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))
+    assert len(now["Statement"]) == len(drifted["Statement"]), "a check run wrote to AWS"
     assert changed_count(drift) == 1
     key_task = task_results(drift, "Ensure the key in the region")
     changed = [r for host in key_task.values() for r in host["results"] if r["changed"]]
     assert [r["item"] for r in changed] == ["eu-west-1"] and "policy" in json.dumps(changed[0]["diff"])
-    now = json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
-    assert len(now["Statement"]) == len(drifted["Statement"]), "a check run wrote to AWS"
+
+
+def test_the_nightly_audit_reads_each_account_and_fails_on_drift(fleet, moto_server, controller_tasks):
+    """The audit template as AWX runs it: its extra variables (a templated role ARN per account) and the
+    audit credential's environment; moto maps each assumed role to its account."""
+    template = awx_objects(controller_tasks, "job_template")["Atlassian CMK - audit"]
+    extravars = dict(fleet["extravars"], atlassian_cmk_audit_dir=str(fleet["tmp"] / "audit"), **template["extra_vars"])
+    clean = runner_job(fleet["tmp"] / "audit-clean", fleet["env"], extravars, playbook=template["playbook"])
+    accounts = sorted(h["atlassian_cmk_account_id"] for h in fleet["hosts"].values())
+    assert clean["status"] == "successful" and clean["changed"] == 0
+    assert sorted(k for k in clean["artifacts"] if k.startswith("atlassian_cmk_audit_")) == [
+        f"atlassian_cmk_audit_{a}" for a in accounts]
+    assert all(clean["artifacts"][f"atlassian_cmk_audit_{a}"]["compliant"] for a in accounts)
+
+    drifting = next(h["atlassian_cmk_account_id"] for h in fleet["hosts"].values()
+                    if "eu-west-1" in realm_regions(h["atlassian_cmk_realm"]))
+    client = kms(moto_server, "eu-west-1", drifting)
+    key_id = client.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]
+    client.disable_key(KeyId=key_id)
+    try:
+        drifted = runner_job(fleet["tmp"] / "audit-drift", fleet["env"], extravars, playbook=template["playbook"])
+    finally:
+        client.enable_key(KeyId=key_id)
+    assert drifted["status"] == "failed" and drifted["changed"] == 0
+    audits = {a: drifted["artifacts"][f"atlassian_cmk_audit_{a}"] for a in accounts}
+    assert [a for a, audit in audits.items() if not audit["compliant"]] == [drifting]
+    assert [(r["region"], [f["code"] for f in r["findings"]]) for r in audits[drifting]["regions"]
+            if r["findings"]] == [("eu-west-1", ["disabled"])]

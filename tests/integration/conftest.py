@@ -41,11 +41,12 @@ def ansible_env(**extra) -> dict:
     return env
 
 
-def module_command(default_endpoint: str, /, check: bool = False, diff: bool = False, **args) -> list:
-    """``ansible localhost -m`` running the module once with ``args`` (endpoint_url defaults to the given one)."""
+def module_command(default_endpoint: str, /, check: bool = False, diff: bool = False, module: str = MODULE,
+                   **args) -> list:
+    """``ansible localhost -m`` running ``module`` once with ``args`` (endpoint_url defaults to the given one)."""
     args.setdefault("region", REGION)
     args.setdefault("endpoint_url", default_endpoint)
-    cmd = [str(Path(sys.executable).with_name("ansible")), "localhost", "-m", MODULE, "-a", json.dumps(args),
+    cmd = [str(Path(sys.executable).with_name("ansible")), "localhost", "-m", module, "-a", json.dumps(args),
            "-e", f"ansible_python_interpreter={sys.executable}"]
     return cmd + (["--check"] if check else []) + (["--diff"] if diff else [])
 

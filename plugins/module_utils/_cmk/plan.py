@@ -87,6 +87,16 @@ def rotation_of(current: Mapping[str, Any]) -> Rotation:
     return Rotation(current["rotation_enabled"], current["rotation_period_days"])
 
 
+def rotation_wanted(desired: Desired) -> Rotation:
+    return Rotation(desired.enable_key_rotation, desired.rotation_period_days if desired.enable_key_rotation else None)
+
+
+def rotation_differs(current: Rotation, wanted: Rotation) -> bool:
+    """On or off differs, or the period does (when AWS says what it is)."""
+    period_differs = current.period_days is not None and current.period_days != wanted.period_days
+    return current.enabled != wanted.enabled or (wanted.enabled and period_differs)
+
+
 def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str],
               alias: str, region: str, account_id: Optional[str]) -> Dict[str, Any]:
     """The module's return values, the same keys in check mode and in real runs."""
@@ -117,7 +127,7 @@ def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: result[k] for k in keys}
 
 
-def _tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bool) -> Tuple[Dict[str, str], List[str]]:
+def tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bool) -> Tuple[Dict[str, str], List[str]]:
     """amazon.aws's comparison; AWS's own tags (aws:, in any case) and the collection's markers are never purged."""
     kept = {k: v for k, v in current.items() if k.lower().startswith(("aws:", MARKER_PREFIX))}
     to_set, to_remove = compare_aws_tags(dict(current), {**kept, **wanted}, purge)
@@ -148,10 +158,8 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
         meta["Description"] = desired.description
 
     rotation = rotation_of(current)
-    wanted_rotation = Rotation(desired.enable_key_rotation,
-                               desired.rotation_period_days if desired.enable_key_rotation else None)
-    period_differs = rotation.period_days is not None and rotation.period_days != wanted_rotation.period_days
-    if rotation.enabled != wanted_rotation.enabled or (wanted_rotation.enabled and period_differs):
+    wanted_rotation = rotation_wanted(desired)
+    if rotation_differs(rotation, wanted_rotation):
         if state != "Enabled":
             # KMS refuses rotation changes on a disabled key, and a revoked key is never enabled for it.
             warnings.append(f"{desired.alias} in {desired.region} is disabled: its rotation settings "
@@ -166,7 +174,7 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     wanted_tags = dict(desired.tags)
     if current["tags"].get(MARKER_ALIAS) != desired.alias:
         wanted_tags[MARKER_ALIAS] = desired.alias  # adopted: ours from now on
-    to_set, to_remove = _tag_changes(current["tags"], wanted_tags, desired.purge_tags)
+    to_set, to_remove = tag_changes(current["tags"], wanted_tags, desired.purge_tags)
     tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
     tags.update(to_set)
     if to_set:

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: failure_reason
+short_description: Why a task failed, in one line, from a rescue block's ansible_failed_result
+version_added: 0.2.0
+author:
+  - cmkops contributors (@cmkops)
+description:
+  - A loop's failure says only "One or more items failed". This filter names each failed item with its own
+    message, after the task's name.
+  - The C(cmkops.atlassian_cmk.site) and C(cmkops.atlassian_cmk.audit) playbooks record it for a failed account.
+options:
+  _input:
+    description: The failed task's result (C(ansible_failed_result)).
+    type: dict
+    required: true
+  task:
+    description: The failed task's name (C(ansible_failed_task.name)).
+    type: str
+    default: ""
+"""
+
+EXAMPLES = r"""
+- name: Record why the account failed
+  ansible.builtin.set_fact:
+    failure: "{{ ansible_failed_result | cmkops.atlassian_cmk.failure_reason(ansible_failed_task.name) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: "V(<task>: <message>), or V(<task>: <item>: <message>; ...) for a loop."
+  type: str
+"""
+
+
+def failure_reason(result, task=""):
+    result = result if isinstance(result, dict) else {}
+    if isinstance(result.get("results"), list):
+        why = "; ".join(f"{r.get('item', '')}: {r.get('msg', 'failed')}" for r in result["results"]
+                        if isinstance(r, dict) and r.get("failed"))
+    else:
+        why = str(result.get("msg") or "")
+    text = f"{task}: {why}" if task else why
+    return text.strip() or "failed without a message"
+
+
+class FilterModule:
+    def filters(self):
+        return {"failure_reason": failure_reason}

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the collection's modules share around AnsibleAWSModule: the key options' spec, the masked access
+key, and how they fail on bad input or an AWS error."""
+
+from __future__ import annotations
+
+from typing import List
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
+
+from .kms import CmkAWSError, known_regions
+from .policy import DEFAULT_VIA_SERVICES
+from .validate import InvalidInput, check_region
+
+# The options that say which key and what it should be (doc fragment cmkops.atlassian_cmk.key, and tags).
+KEY_OPTIONS = dict(
+    alias=dict(type="str", default="atlassian-cmk-key"),
+    account_id=dict(type="str"),
+    org_paths=dict(type="list", elements="str", aliases=["organisational_units"]),
+    policy_template=dict(type="str"),
+    policy=dict(type="json"),
+    via_services=dict(type="list", elements="str", default=list(DEFAULT_VIA_SERVICES)),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    enable_key_rotation=dict(type="bool", default=True),
+    rotation_period_days=dict(type="int", default=365),
+)
+# amazon.aws's own option, masked in the output like the secret key: an access key ID names the account.
+MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_log=True))
+EXCLUSIVE = [("policy", "policy_template")]
+
+CREDENTIALS_HINT = (
+    "They come from the access_key, secret_key and session_token options or the profile option, else from the "
+    "environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), the ~/.aws/credentials and "
+    "~/.aws/config files, or the instance or container role; in AWX, attach an Amazon Web Services credential "
+    "to the job template; the realm_keys role also takes atlassian_cmk_profile and atlassian_cmk_assume_role_arn."
+)
+
+
+def refuse_bad_input(module, errors: List[InvalidInput]) -> None:
+    """Fail before the first AWS call on a bad region or input; each message names the option and the value."""
+    errors = check_region(module.region, known_regions(), bool(module.params.get("endpoint_url"))) + errors
+    if errors:
+        module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
+
+
+def fail_aws(module, error: CmkAWSError) -> None:
+    if type(error.exception).__name__ == "NoCredentialsError":
+        module.fail_json(msg=f"{error.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
+    module.fail_json_aws_error(error)

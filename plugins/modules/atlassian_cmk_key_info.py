@@ -1,0 +1,170 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: atlassian_cmk_key_info
+version_added: 0.2.0
+short_description: Audit the AWS KMS key behind Atlassian Cloud customer-managed keys (CMK) in one region, read-only
+description:
+  - Reads the key behind an alias in one region and reports how it differs from what
+    M(cmkops.atlassian_cmk.atlassian_cmk_key) would make of it with the same options, as a list of findings.
+  - Read-only. It never reports a change and makes no write call, whatever the options; its KMS client
+    refuses every call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus) and C(ListResourceTags).
+  - The same four reads as a run of the main module that changes nothing; one (C(DescribeKey)) when the
+    alias is missing. The account is read from the key's ARN, so no C(sts:GetCallerIdentity) is made.
+  - It shares the main module's reads, desired state and comparisons, so the two never disagree on what
+    drift is.
+  - The C(cmkops.atlassian_cmk.audit) playbook runs it for every region of each account's realm.
+author:
+  - cmkops contributors (@cmkops)
+options:
+  tags:
+    description:
+      - The tags the key should have, besides the collection's marker tags and AWS's own.
+      - Unset, tags are not compared. Set, a tag missing, with another value, or not in O(tags) is a finding.
+    type: dict
+    aliases: [resource_tags]
+    version_added: 0.2.0
+attributes:
+  check_mode:
+    support: full
+    description: The module is read-only; check mode changes nothing.
+extends_documentation_fragment:
+  - cmkops.atlassian_cmk.key
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+notes:
+  - The key policy is compared only when the expected one can be built. The built-in template, and a
+    O(policy_template) that uses V(OrganisationalUnits), need O(org_paths); without them the finding
+    V(policy_unchecked) says so, and the key is not compliant.
+seealso:
+  - module: cmkops.atlassian_cmk.atlassian_cmk_key
+  - module: amazon.aws.kms_key_info
+"""
+
+EXAMPLES = r"""
+- name: Audit the Frankfurt key against the built-in template
+  cmkops.atlassian_cmk.atlassian_cmk_key_info:
+    region: eu-central-1
+    org_paths:
+      - o-rab3nm4fez/*/ou-ab12-cdef3456/*
+    tags:
+      owner: platform-security
+  register: audit
+
+- name: Fail when the key drifted
+  ansible.builtin.assert:
+    that: audit.compliant
+    fail_msg: "{{ audit.findings | map(attribute='message') | join('; ') }}"
+"""
+
+RETURN = r"""
+key:
+  description:
+    - The key as the main module returns it, or null when no key has the alias.
+  returned: always
+  type: dict
+  contains:
+    key_arn:
+      description: The key's ARN, the value Atlassian enrols.
+      type: str
+      sample: arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    key_id:
+      description: The key's ID.
+      type: str
+    alias:
+      description: The key's alias, with the V(alias/) prefix.
+      type: str
+    region:
+      description: The key's region.
+      type: str
+    account_id:
+      description: The key's AWS account.
+      type: str
+    key_state:
+      description: The key's state, for example V(Enabled), V(Disabled) or V(PendingDeletion).
+      type: str
+    enabled:
+      description: Whether the key is enabled.
+      type: bool
+    description:
+      description: The key's description.
+      type: str
+    policy:
+      description: The key policy.
+      type: dict
+    rotation_enabled:
+      description: Whether automatic rotation is on.
+      type: bool
+    rotation_period_days:
+      description: Days between rotations; null when rotation is off or AWS does not report it.
+      type: int
+    tags:
+      description: The key's tags, the collection's marker tags included.
+      type: dict
+findings:
+  description:
+    - How the key differs from what is expected; empty when it complies.
+    - C(code) is one of V(missing), V(disabled), V(pending_deletion), V(policy_drift), V(rotation), V(tags),
+      V(foreign_key) (the alias is on a key this collection did not create), V(wrong_account), V(key_spec)
+      (not a symmetric single-region ENCRYPT_DECRYPT key) and V(policy_unchecked).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    code:
+      description: What kind of finding.
+      type: str
+      sample: policy_drift
+    message:
+      description: The finding, naming the alias and the region.
+      type: str
+      sample: "alias/atlassian-cmk-key in eu-central-1: the key policy differs from the expected one"
+    diff:
+      description: For V(policy_drift), the key's policy (C(before)) and the expected one (C(after)).
+      type: dict
+      returned: for policy_drift
+compliant:
+  description: Whether there are no findings.
+  returned: always
+  type: bool
+  sample: false
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import ReadOnlyClient
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_params
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import policy_checked
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import KEY_OPTIONS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import MASKED_ACCESS_KEY
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
+
+
+def main():
+    module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
+                              supports_check_mode=True)
+    params = audit_params(module.params)
+    refuse_bad_input(module, audit_input_errors(params, module.region))
+    client = ReadOnlyClient(module.client("kms", config=CLIENT_CONFIG))
+    try:
+        report = audit(client, Desired.from_params(params, module.region), policy_checked(params),
+                       module.params.get("tags") is not None)
+    except CmkAWSError as e:
+        fail_aws(module, e)
+    module.exit_json(changed=False, **report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""atlassian_cmk_key_info and the audit playbook, read-only, against drifted keys (moto)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ORG_PATH, REGION, run_module, run_site
+from harness.kms_state import key_policy
+
+INFO = "cmkops.atlassian_cmk.atlassian_cmk_key_info"
+READS = ["DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListResourceTags"]
+TAGS = {"owner": "platform-security"}
+
+
+def info(moto, **args):
+    return run_module(moto, module=INFO, **dict({"org_paths": [ORG_PATH], "tags": TAGS}, **args))
+
+
+def made(module):
+    key = module(org_paths=[ORG_PATH], tags=TAGS)
+    assert not key.failed, key
+    return key
+
+
+def codes(result):
+    return sorted(f["code"] for f in result["findings"])
+
+
+def test_a_key_as_made_complies_with_the_four_reads_and_no_write(moto, module):
+    key = made(module)
+    with moto.recording() as calls:
+        got = info(moto)
+    assert not got.failed and got["changed"] is False
+    assert got["compliant"] is True and got["findings"] == []
+    assert got["key"]["key_arn"] == key["key_arn"] and got["key"]["tags"] == key["tags"]
+    assert sorted(calls.operations()) == sorted(READS) and calls.writes() == []
+
+
+def test_a_drifted_key_shows_each_drift_and_is_left_as_it_was(moto, module, kms):
+    key = made(module)
+    policy = key_policy(kms, key["key_id"])
+    policy["Statement"] = policy["Statement"][:-1]
+    kms.put_key_policy(KeyId=key["key_id"], PolicyName="default", Policy=json.dumps(policy))
+    kms.disable_key_rotation(KeyId=key["key_id"])
+    kms.tag_resource(KeyId=key["key_id"], Tags=[{"TagKey": "owner", "TagValue": "someone-else"}])
+    kms.disable_key(KeyId=key["key_id"])
+    with moto.recording() as calls:
+        got = info(moto)
+    assert codes(got) == ["disabled", "policy_drift", "rotation", "tags"], got["findings"]
+    assert got["compliant"] is False and got["changed"] is False
+    drift = next(f for f in got["findings"] if f["code"] == "policy_drift")
+    assert drift["diff"]["before"] == policy and len(drift["diff"]["after"]["Statement"]) == len(policy["Statement"]) + 1
+    assert len(calls.operations()) == 4 and calls.writes() == []
+    assert key_policy(kms, key["key_id"]) == policy  # nothing put back
+    assert kms.describe_key(KeyId=key["key_id"])["KeyMetadata"]["KeyState"] == "Disabled"
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({"alias": "no-such-alias"}, ["missing"]),
+    ({"account_id": "210987654321"}, ["wrong_account"]),
+    ({"org_paths": None}, ["policy_unchecked"]),
+    ({"enable_key_rotation": False}, ["rotation"]),  # moto 5.2 keeps no rotation period: unit-tested
+    ({"tags": {"owner": "platform-security", "cost-centre": "1"}}, ["tags"]),
+])
+def test_each_expectation_has_its_finding(moto, module, args, expected):
+    made(module)
+    with moto.recording() as calls:
+        got = info(moto, **args)
+    assert codes(got) == expected, got["findings"]
+    assert calls.writes() == [] and len(calls.operations()) == (1 if expected == ["missing"] else 4)
+    assert (got["key"] is None) is (expected == ["missing"])
+
+
+def test_pending_deletion(moto, module, kms):
+    key = made(module)
+    kms.schedule_key_deletion(KeyId=key["key_id"], PendingWindowInDays=7)
+    assert codes(info(moto)) == ["pending_deletion"]
+
+
+def test_a_foreign_key_and_a_wrong_key_spec(moto, kms):
+    foreign = kms.create_key(Description="made in the console")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName="alias/atlassian-cmk-key", TargetKeyId=foreign)
+    assert "foreign_key" in codes(info(moto))
+    signing = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY",
+                             Tags=[{"TagKey": "cmkops:atlassian_cmk:alias", "TagValue": "alias/signing"}])
+    kms.create_alias(AliasName="alias/signing", TargetKeyId=signing["KeyMetadata"]["KeyId"])
+    assert "key_spec" in codes(info(moto, alias="signing"))
+
+
+def test_bad_input_names_the_option_and_reads_nothing(moto):
+    with moto.recording() as calls:
+        got = info(moto, rotation_period_days=5)
+    assert got.failed and "rotation_period_days" in got["msg"] and "5" in got["msg"]
+    assert calls.operations() == []
+
+
+def audit(moto, audit_dir, *flags, **variables):
+    extra = dict({"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                  "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_audit_dir": str(audit_dir),
+                  "atlassian_cmk_report_dir": str(audit_dir / "report")}, **variables)
+    return run_site(extra, *flags, playbook="playbooks/audit.yml", env={"ANSIBLE_SHOW_CUSTOM_STATS": "1"})
+
+
+def test_the_audit_playbook_reports_drift_and_fails(moto, tmp_path, kms):
+    site = run_site({"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                     "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "report")})
+    assert site.returncode == 0, site.stdout[-3000:]
+    clean = audit(moto, tmp_path)
+    assert clean.returncode == 0, clean.stdout[-3000:]
+    assert json.loads((tmp_path / "audit.json").read_text())["compliant"] is True
+
+    key_id = kms.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]  # eu-west-1
+    kms.disable_key(KeyId=key_id)
+    with moto.recording() as calls:
+        drifted = audit(moto, tmp_path)
+    assert drifted.returncode == 2, drifted.stdout[-3000:]
+    assert calls.writes() == []
+    doc = json.loads((tmp_path / "audit.json").read_text())
+    (account,) = doc["accounts"]
+    assert doc["compliant"] is False and account["account_id"] == "123456789012" and account["compliant"] is False
+    by_region = {r["region"]: [f["code"] for f in r["findings"]] for r in account["regions"]}
+    assert by_region == {"eu-central-1": [], "eu-west-1": ["disabled"]}
+    assert "eu-west-1" in (tmp_path / "audit.md").read_text() and "disabled" in drifted.stdout
+    assert "atlassian_cmk_audit_123456789012" in drifted.stdout  # set_stats, shown by show_custom_stats
+
+    report_only = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)
+    assert report_only.returncode == 0, report_only.stdout[-3000:]

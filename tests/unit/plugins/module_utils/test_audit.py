@@ -1,0 +1,95 @@
+"""The audit's pure parts (_cmk/audit.py): findings from a key and the expectations, and the read-only client."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pytest
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk import audit
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import current
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import metadata
+
+
+def expected(**params):
+    merged = audit.audit_params(dict({"alias": "atlassian-cmk-key", "account_id": None, "tags": {"team": "security"},
+                                      "enable_key_rotation": True, "rotation_period_days": 365}, **params))
+    return replace(Desired.from_params(merged, REGION), policy=copy.deepcopy(POLICY))
+
+
+def codes(cur, desired, checked=True, tags_given=True):
+    return sorted(f["code"] for f in audit.findings(cur, desired, checked, tags_given))
+
+
+def test_a_key_as_made_has_no_finding():
+    assert codes(current(), expected()) == []
+
+
+@pytest.mark.parametrize("cur, params, code", [
+    (dict(state="Disabled"), {}, "disabled"),
+    (dict(state="PendingDeletion"), {}, "pending_deletion"),
+    (dict(rotation=(False, None)), {}, "rotation"),
+    (dict(rotation=(True, 90)), {}, "rotation"),  # the period differs
+    (dict(tags={"cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key", "team": "other"}), {}, "tags"),
+    (dict(tags={"cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key", "team": "security", "extra": "x"}), {}, "tags"),
+    ({}, {"account_id": "210987654321"}, "wrong_account"),
+    (dict(tags={"team": "security"}), {}, "foreign_key"),
+])
+def test_each_difference_is_one_finding(cur, params, code):
+    found = codes(current(**cur), expected(**params))
+    assert found == [code], found
+
+
+def test_policy_drift_carries_the_diff_and_unchecked_is_said():
+    cur = current(policy={"Version": "2012-10-17", "Statement": []})
+    (drift,) = audit.findings(cur, expected(), True, True)
+    assert drift["code"] == "policy_drift" and drift["diff"] == {"before": cur["policy"], "after": POLICY}
+    assert codes(cur, expected(), checked=False) == ["policy_unchecked"]
+
+
+def test_a_wrong_key_spec():
+    cur = current()
+    cur["metadata"] = metadata(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    assert "key_spec" in codes(cur, expected())
+
+
+def test_unset_tags_are_not_compared():
+    cur = current()
+    cur["tags"]["anything"] = "goes"
+    assert codes(cur, expected(), tags_given=False) == []
+
+
+@pytest.mark.parametrize("params, checked", [
+    ({"org_paths": ["o-a/*"]}, True), ({}, False), ({"policy": "{}"}, True),
+    ({"policy_template": '{"Statement": ["OrganisationalUnits"]}'}, False),
+    ({"policy_template": '{"Statement": []}'}, True),
+])
+def test_policy_checked_only_when_the_policy_can_be_built(params, checked):
+    assert audit.policy_checked(audit.audit_params(params)) is checked
+
+
+def test_input_errors_let_org_paths_be_missing_but_name_bad_values():
+    assert audit.audit_input_errors(audit.audit_params({"alias": "atlassian-cmk-key"}), REGION) == []
+    (error,) = audit.audit_input_errors(audit.audit_params({"rotation_period_days": 5}), REGION)
+    assert error.option == "rotation_period_days" and error.value == 5
+
+
+class Client:
+    def __getattr__(self, name):
+        return lambda **kwargs: name
+
+
+@pytest.mark.parametrize("call", sorted(audit.READS))
+def test_the_read_only_client_makes_the_four_reads(call):
+    assert getattr(audit.ReadOnlyClient(Client()), call)() == call
+
+
+@pytest.mark.parametrize("call", ["create_key", "put_key_policy", "disable_key", "tag_resource", "schedule_key_deletion"])
+def test_the_read_only_client_refuses_every_write(call):
+    with pytest.raises(PermissionError, match=call):
+        getattr(audit.ReadOnlyClient(Client()), call)
+
