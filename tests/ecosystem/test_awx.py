@@ -35,6 +35,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms i
 from tests.ecosystem.support import (ORG_PATH, ROOT, amazon_aws_dir, changed_count, clean_env, run,
                                      run_playbook, task_results, tool)
 
+
 class AnsibleYaml(yaml.SafeLoader):
     """YAML as Ansible reads it, as far as controller.yml goes: !unsafe is a string left untemplated."""
 

@@ -92,4 +92,3 @@ def test_the_read_only_client_makes_the_four_reads(call):
 def test_the_read_only_client_refuses_every_write(call):
     with pytest.raises(PermissionError, match=call):
         getattr(audit.ReadOnlyClient(Client()), call)
-
