@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ORG_PATH, REGION, run_module, run_site
+from conftest import ORG_PATH, run_module, run_site
 from harness.kms_state import key_policy
 
 INFO = "cmkops.atlassian_cmk.atlassian_cmk_key_info"
