@@ -13,8 +13,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${NEWEST_VENV:-$ROOT/.venv-newest}"
 ANSIBLE_SPEC="ansible==14.*"
-# The collection's needs (requirements.txt) plus the test tools, never requirements-dev.txt: it pins ansible 12.
-PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*")
+# The collection's needs (requirements.txt) plus the test tools (parliament: the IAM policy tests), never
+# requirements-dev.txt: it pins ansible 12.
+PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*" "parliament==1.6.*")
 
 find_python() {
   local candidate root
