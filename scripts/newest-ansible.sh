@@ -13,9 +13,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${NEWEST_VENV:-$ROOT/.venv-newest}"
 ANSIBLE_SPEC="ansible==14.*"
-# The collection's needs (requirements.txt) plus the test tools (parliament: the IAM policy tests), never
+# The collection's needs (requirements.txt) plus the test tools (parliament, for the IAM policy tests, and the
+# setuptools whose pkg_resources it imports, which Python 3.12+ venvs lack), never
 # requirements-dev.txt: it pins ansible 12.
-PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*" "parliament==1.6.*")
+PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*" "parliament==1.6.*" "setuptools<81")
 
 find_python() {
   local candidate root
