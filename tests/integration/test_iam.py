@@ -6,13 +6,16 @@ moto also names the tagging API's actions tagging:*, where IAM says tag:*; the c
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.request
+from pathlib import Path
 
 import boto3
 import parliament
 import pytest
 
-from conftest import ORG_PATH, ROOT, run_site
+from conftest import ORG_PATH, ROOT, ansible_env, run_site
 from harness.servers import MotoServer
 
 IAM_DIR = ROOT / "docs" / "iam"
@@ -142,20 +145,46 @@ def test_the_fleet_role_is_assumed_only_by_the_automation_principal(aws, tmp_pat
     assert refused.returncode != 0 and "atlassian_cmk_assume_role_arn" in refused.stdout
 
 
+def test_the_inventory_policy_lists_the_organization_and_names_a_missing_action(aws, tmp_path):
+    orgs = boto3.client("organizations", region_name="us-east-1", endpoint_url=aws.url, aws_access_key_id="x",
+                        aws_secret_access_key="x")
+    orgs.create_organization(FeatureSet="ALL")
+    account = orgs.create_account(Email="a@example.com", AccountName="a")["CreateAccountStatus"]["AccountId"]
+    full = aws.principal("lister", enforced_copy(shipped("inventory-policy.json")))
+    short = aws.principal("short", enforced_copy(shipped("inventory-policy.json"),
+                                                 drop="organizations:ListOrganizationalUnitsForParent"))
+    aws.enforce()
+    config = tmp_path / "org.aws_accounts.yml"
+    config.write_text(json.dumps({"plugin": "cmkops.atlassian_cmk.aws_accounts", "endpoint_url": aws.url}))
+
+    def listing(env):
+        return subprocess.run([str(Path(sys.executable).with_name("ansible-inventory")), "-i", str(config), "--list"],
+                              env=ansible_env(ANSIBLE_INVENTORY_UNPARSED_FAILED="1", **env), capture_output=True,
+                              text=True, check=False, cwd=ROOT, timeout=120)
+
+    ok = listing(full)
+    assert ok.returncode == 0 and account in ok.stdout, ok.stderr[-2000:]
+    denied = listing(short)
+    assert denied.returncode != 0
+    assert "may not call organizations:ListOrganizationalUnitsForParent" in denied.stderr, denied.stderr[-2000:]
+
+
 # parliament's one finding that is meant: CreateKey's tags are authorised before the key exists.
 ACCEPTED = {("converge-policy.json", "RESOURCE_STAR", "['kms:TagResource']")}
 
 
-@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json"])
+@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "inventory-policy.json"])
 def test_parliament_finds_nothing_but_the_accepted(name):
     text = (IAM_DIR / name).read_text().replace("${aws:PrincipalAccount}", ACCOUNT)  # as IAM fills it in
     findings = {(name, f.issue, str(f.detail)) for f in parliament.analyze_policy_string(text).findings}
     assert findings <= ACCEPTED, findings
 
 
-@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "fleet-trust-policy.json"])
+@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "fleet-trust-policy.json",
+                                  "inventory-policy.json"])
 def test_no_wildcard_action_and_star_only_where_kms_has_no_resource(name):
     unscoped = {"kms:CreateKey", "kms:TagResource", "tag:GetResources", "sts:GetCallerIdentity", "sts:AssumeRole"}
+    unscoped |= {a for a in shipped("inventory-policy.json")["Statement"][0]["Action"]}  # read-only listings
     for stmt in shipped(name)["Statement"]:
         actions = [stmt["Action"]] if isinstance(stmt["Action"], str) else stmt["Action"]
         assert all("*" not in action for action in actions), stmt

@@ -1,0 +1,162 @@
+"""The aws_accounts inventory plugin against moto's Organizations: nested OUs, more accounts than a page,
+a closed account, an exclude list, groups from tags, the cache, the errors; then site.yml over it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from conftest import ORG_PATH, ROOT, ansible_env, run_site
+
+PAGE = 20  # AWS's page size for accounts and OUs, and moto's
+
+
+def organizations(moto):
+    return boto3.client("organizations", region_name="us-east-1", endpoint_url=moto.url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def new_account(client, name: str, parent: str, root: str, tags=None) -> str:
+    status = client.create_account(Email=f"{name}@example.com", AccountName=name,
+                                   Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
+    account = status["CreateAccountStatus"]["AccountId"]
+    if parent != root:
+        client.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
+    return account
+
+
+@pytest.fixture
+def org(moto):
+    """root → prod (30+ accounts, one closed) and platform → platform/eu (nested); tags carry the realm."""
+    client = organizations(moto)
+    org_id = client.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root = client.list_roots()["Roots"][0]["Id"]
+    prod = client.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
+    platform = client.create_organizational_unit(ParentId=root, Name="platform")["OrganizationalUnit"]["Id"]
+    eu = client.create_organizational_unit(ParentId=platform, Name="eu")["OrganizationalUnit"]["Id"]
+    prod_accounts = [new_account(client, f"prod-{i:02d}", prod, root) for i in range(PAGE + 12)]
+    closed = prod_accounts.pop()
+    client.close_account(AccountId=closed)
+    platform_account = new_account(client, "platform-tools", platform, root, {"atlassian-cmk-realm": "europe"})
+    eu_accounts = [new_account(client, f"eu-{i}", eu, root, {"atlassian-cmk-realm": "europe"}) for i in range(2)]
+    au = new_account(client, "au-0", eu, root, {"atlassian-cmk-realm": "australia"})
+    return {"id": org_id, "root": root, "prod": prod, "platform": platform, "eu": eu, "closed": closed,
+            "prod_accounts": prod_accounts, "platform_account": platform_account, "eu_accounts": eu_accounts,
+            "au": au}
+
+
+def write_inventory(tmp_path: Path, moto, **options) -> Path:
+    config = dict({"plugin": "cmkops.atlassian_cmk.aws_accounts", "endpoint_url": moto.url, "role_name": "cmk-admin"},
+                  **options)
+    path = tmp_path / "organization.aws_accounts.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def inventory(path: Path, *flags: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).with_name("ansible-inventory")), "-i", str(path), "--list",
+                           *flags], env=ansible_env(ANSIBLE_INVENTORY_ENABLED="cmkops.atlassian_cmk.aws_accounts",
+                                                      ANSIBLE_INVENTORY_UNPARSED_FAILED="1"),
+                          capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
+
+
+def trusted(value):
+    """ansible-inventory's JSON marks values from AWS as unsafe ({"__ansible_unsafe": ...}): their values."""
+    if isinstance(value, dict):
+        return trusted(value["__ansible_unsafe"]) if set(value) == {"__ansible_unsafe"} else {
+            k: trusted(v) for k, v in value.items()}
+    return [trusted(v) for v in value] if isinstance(value, list) else value
+
+
+def listed(path: Path, *flags: str) -> dict:
+    proc = inventory(path, *flags)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return trusted(json.loads(proc.stdout))
+
+
+def test_every_active_account_of_the_root_pages_and_all(moto, org, tmp_path):
+    with moto.recording() as calls:
+        got = listed(write_inventory(tmp_path, moto))
+    hosts = got["atlassian_cmk_accounts"]["hosts"]
+    management = organizations(moto).describe_organization()["Organization"]["MasterAccountId"]
+    expected = org["prod_accounts"] + [org["platform_account"], org["au"], management] + org["eu_accounts"]
+    assert sorted(hosts) == sorted(expected)
+    assert org["closed"] not in hosts
+    assert calls.count("ListAccountsForParent") >= 3, "more accounts than one page were listed in one call"
+    hv = got["_meta"]["hostvars"][org["eu_accounts"][0]]
+    assert hv["atlassian_cmk_account_id"] == org["eu_accounts"][0] and hv["atlassian_cmk_account_name"] == "eu-0"
+    assert hv["atlassian_cmk_assume_role_arn"] == f"arn:aws:iam::{org['eu_accounts'][0]}:role/cmk-admin"
+    assert hv["atlassian_cmk_ou_path"] == f"{org['id']}/{org['root']}/{org['platform']}/{org['eu']}/"
+    assert "atlassian_cmk_account_tags" not in hv
+
+
+def test_parents_exclude_tags_keyed_groups_and_names(moto, org, tmp_path):
+    path = write_inventory(tmp_path, moto, parents=[org["platform"]], exclude_accounts=[org["eu_accounts"][1]],
+                           include_tags=True, hostnames="name",
+                           compose={"atlassian_cmk_realm": "atlassian_cmk_account_tags['atlassian-cmk-realm']"},
+                           keyed_groups=[{"key": "atlassian_cmk_account_tags['atlassian-cmk-realm']", "prefix": "realm"}])
+    got = listed(path)
+    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == ["au-0", "eu-0", "platform-tools"]
+    assert sorted(got["realm_europe"]["hosts"]) == ["eu-0", "platform-tools"] and got["realm_australia"]["hosts"] == ["au-0"]
+    assert got["_meta"]["hostvars"]["au-0"]["atlassian_cmk_realm"] == "australia"
+    assert got["_meta"]["hostvars"]["eu-0"]["atlassian_cmk_account_tags"] == {"atlassian-cmk-realm": "europe"}
+    flat = listed(write_inventory(tmp_path, moto, parents=[org["platform"]], recursive=False))
+    assert list(flat["atlassian_cmk_accounts"]["hosts"]) == [org["platform_account"]]
+
+
+def test_the_cache_answers_without_calling_aws(moto, org, tmp_path):
+    path = write_inventory(tmp_path, moto, parents=[org["eu"]], cache=True, cache_plugin="ansible.builtin.jsonfile",
+                           cache_connection=str(tmp_path / "cache"))
+    first = listed(path)
+    with moto.recording() as calls:
+        again = listed(path)
+    assert calls.operations() == [] and again == first
+    with moto.recording() as calls:
+        listed(path, "--flush-cache")
+    assert calls.count("ListAccountsForParent") == 1
+
+
+def test_errors_say_what_to_do(moto, tmp_path):
+    proc = inventory(write_inventory(tmp_path, moto))
+    assert proc.returncode != 0 and "Organizations is not enabled" in proc.stderr, proc.stderr[-2000:]
+    organizations(moto).create_organization(FeatureSet="ALL")
+    proc = inventory(write_inventory(tmp_path, moto, parents=["ou-zzzz-00000000"]))
+    assert proc.returncode != 0 and "parents=['ou-zzzz-00000000']: not a root or OU ID" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_site_converges_every_account_of_the_inventory_and_reports_exactly_them(moto, org, tmp_path):
+    path = write_inventory(tmp_path, moto, parents=[org["eu"]], include_tags=True,
+                           compose={"atlassian_cmk_realm": "atlassian_cmk_account_tags['atlassian-cmk-realm']"})
+    report = tmp_path / "report"
+    proc = run_site({"atlassian_cmk_org_paths": [ORG_PATH], "atlassian_cmk_endpoint_url": moto.url,
+                     "atlassian_cmk_report_dir": str(report)}, "-i", str(path), "--forks", "4",
+                    env={"ANSIBLE_INVENTORY_ENABLED": "cmkops.atlassian_cmk.aws_accounts"})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    accounts = sorted(org["eu_accounts"] + [org["au"]])
+    assert sorted(p.stem for p in report.glob("*.json")) == accounts
+    for account in accounts:
+        record = json.loads((report / f"{account}.json").read_text())
+        assert record["complete"] and all(f":{account}:key/" in arn for arn in record["key_arns"].values())
+        assert record["realm"] == ("australia" if account == org["au"] else "europe")
+    md = (report / "enrollment.md").read_text()
+    assert all(f"## AWS account {a}" in md for a in accounts) and org["platform_account"] not in md
+
+
+def test_the_shipped_example_lists_the_accounts_with_their_realm(moto, org, tmp_path):
+    example = yaml.safe_load((ROOT / "inventories" / "organization.aws_accounts.yml").read_text())
+    example.update(parents=[org["eu"]], exclude_accounts=[org["eu_accounts"][1]], endpoint_url=moto.url,
+                   cache_connection=str(tmp_path / "cache"))
+    path = tmp_path / "organization.aws_accounts.yml"
+    path.write_text(yaml.safe_dump(example))
+    got = listed(path)
+    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == sorted([org["eu_accounts"][0], org["au"]])
+    assert got["realm_australia"]["hosts"] == [org["au"]]
+    hv = got["_meta"]["hostvars"][org["eu_accounts"][0]]
+    assert hv["atlassian_cmk_realm"] == "europe" and hv["atlassian_cmk_org_paths"] == ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"]
+    assert hv["atlassian_cmk_assume_role_arn"].endswith(":role/atlassian-cmk-admin")
