@@ -121,11 +121,14 @@ def run_playbook(playbook: str, inventory: str, forks: int, workdir: str, log: s
     recap = _RECAP.findall(Path(log).read_text(errors="replace"))
     if os.waitstatus_to_exitcode(status) or any(int(r[1]) or int(r[2]) for r in recap):
         raise RuntimeError(f"{playbook} failed; see {log}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "changed": sum(int(r[0]) for r in recap)}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "changed": sum(int(r[0]) for r in recap),
+            "peak_mb": usage.ru_maxrss / 1024}  # the largest process of the tree: the controller
 
 
-def seed_kms_key_fleet(moto_url: str, accounts: Optional[List[str]]) -> None:
-    """Make straight on moto (untimed) the keys kms_key.yml makes, so that its run is a re-run."""
+def seed_fleet(moto_url: str, accounts: Optional[List[str]], ours: bool = False) -> None:
+    """Make straight on moto (untimed) the keys kms_key.yml (or, ``ours``, the role) makes, so that the
+    timed runs are re-runs; a re-run that changes anything fails the benchmark, so they must match."""
+    marker = {"cmkops:atlassian_cmk:alias": "alias/" + ALIAS} if ours else {}
     for account in accounts or [ACCOUNT]:
         creds = {}
         if accounts:
@@ -136,7 +139,7 @@ def seed_kms_key_fleet(moto_url: str, accounts: Optional[List[str]]) -> None:
         for region in REGIONS:
             kms = client(moto_url, region, **creds)
             key = kms.create_key(Policy=rendered_policy(account, region), Description=DESCRIPTION,
-                                 Tags=[{"TagKey": k, "TagValue": v} for k, v in TAGS.items()])["KeyMetadata"]
+                                 Tags=[{"TagKey": k, "TagValue": v} for k, v in {**TAGS, **marker}.items()])["KeyMetadata"]
             kms.create_alias(AliasName="alias/" + ALIAS, TargetKeyId=key["KeyId"])
             kms.enable_key_rotation(KeyId=key["KeyId"])
 
@@ -148,4 +151,5 @@ def interleave(runners: Dict[str, Callable[[int], Dict]], reps: int) -> Dict[str
     for rep in range(reps):
         for name in (list(runners) if rep % 2 == 0 else list(reversed(runners))):
             runs[name].append(runners[name](rep))
-    return {name: {m: statistics.median(r[m] for r in got) for m in ("wall", "cpu")} for name, got in runs.items()}
+    return {name: {m: statistics.median(r[m] for r in got) for m in ("wall", "cpu", "peak_mb")}
+            for name, got in runs.items()}

@@ -36,22 +36,28 @@ def calls_section(res: dict) -> str:
             + "\n\n" + checks)
 
 
+def ratio(a, b) -> str:
+    return f"{a / b:.2f}×" if a and b else "-"
+
+
 def timings_section(res: dict) -> str:
     realm_rows = [(where, f"{got['role']['wall']:.2f}", f"{got['kms_key']['wall']:.2f}",
-                   f"{got['role']['wall'] / got['kms_key']['wall']:.2f}×",
-                   f"{got['role']['cpu'] / got['kms_key']['cpu']:.2f}×") for where, got in res["realm"].items()]
-    fleet_rows = []
+                   ratio(got["role"]["wall"], got["kms_key"]["wall"]), ratio(got["role"]["cpu"], got["kms_key"]["cpu"]))
+                  for where, got in res["realm"].items()]
+    fleet_rows, smallest = [], min(res["fleet"], key=int)
     for n, got in res["fleet"].items():
         per = {play: got[play]["cpu"] / int(n) for play in got}
-        fleet_rows.append((n, res["forks"], *(f"{per[p]:.2f}" for p in fleet.PLAYS),
-                           f"{per['role'] / per['kms_key']:.2f}×", f"{per['site.yml'] / per['kms_key']:.2f}×",
-                           f"{got['role']['wall'] / got['kms_key']['wall']:.2f}×"))
+        fleet_rows.append((n, res["reps_by_size"][n], *(f"{per[p]:.2f}" if p in per else "-" for p in fleet.PLAYS),
+                           ratio(per.get("role"), per.get("kms_key")), ratio(per.get("site.yml"), per.get("kms_key")),
+                           ratio(per["role"], res["fleet"][smallest]["role"]["cpu"] / int(smallest)),
+                           f"{max(g['peak_mb'] for g in got.values()):.0f}"))
     return (f"## Realm re-run, one account (median of {res['reps']} interleaved runs each)\n\n"
             + table(["AWS", "ours wall (s)", "kms_key wall (s)", "wall ratio", "CPU ratio"], realm_rows)
-            + f"\n\n## Fleet re-run, {res['delay_ms']:g} ms per call (median of {res['reps']} interleaved runs each)\n\n"
-            + "CPU seconds per account of the whole ansible-playbook process tree.\n\n"
-            + table(["accounts", "forks", "role", "site.yml", "kms_key", "role / kms_key", "site.yml / kms_key",
-                     "wall, role / kms_key"], fleet_rows))
+            + f"\n\n## Fleet re-run, {res['delay_ms']:g} ms per call, forks {res['forks']}\n\n"
+            + "CPU seconds per account of the whole ansible-playbook process tree (median of the interleaved runs); "
+            + "peak: the largest process's peak RSS, the controller's.\n\n"
+            + table(["accounts", "runs each", "role", "site.yml", "kms_key", "role / kms_key", "site.yml / kms_key",
+                     f"role per account vs {smallest}", "peak MB"], fleet_rows))
 
 
 def main() -> int:
@@ -62,7 +68,9 @@ def main() -> int:
     p.add_argument("--quick", action="store_true", help="small sizes, for development")
     p.add_argument("--delay-ms", type=float, default=50.0)
     args = p.parse_args()
-    other_keys, sizes, reps = (60, [3], 1) if args.quick else (500, [10, 30], 3)
+    every = list(fleet.PLAYS)
+    other_keys, sizes, reps, forks = ((60, {3: (every, 1), 6: (["role"], 1)}, 1, 3) if args.quick else
+                                      (500, {10: (every, 3), 100: (every, 1), 300: (["role"], 1)}, 3, 25))
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     started = time.time()
@@ -76,7 +84,7 @@ def main() -> int:
         sections.append(calls_section(calls.run(os.path.join(args.workdir, "calls"), other_keys)))
     if "timings" in args.sections:
         log("timings through ansible-playbook")
-        res = fleet.run(os.path.join(args.workdir, "timings"), log, args.delay_ms, sizes, 10, reps)
+        res = fleet.run(os.path.join(args.workdir, "timings"), log, args.delay_ms, sizes, forks, reps)
         (Path(args.workdir) / "timings.json").write_text(json.dumps(res, indent=1))
         sections.append(timings_section(res))
     command = os.environ.get("BENCH_COMMAND") or "python " + " ".join(sys.argv)

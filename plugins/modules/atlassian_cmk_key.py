@@ -99,6 +99,7 @@ options:
     version_added: 0.1.0
 extends_documentation_fragment:
   - cmkops.atlassian_cmk.key
+  - cmkops.atlassian_cmk.assume_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -253,11 +254,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.ensure import ensure
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import ASSUME_ROLE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import KEY_OPTIONS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import MASKED_ACCESS_KEY
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import connect
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import KeyProblem
@@ -279,12 +281,12 @@ ARGUMENT_SPEC = dict(
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=dict(ARGUMENT_SPEC, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
+    module = AnsibleAWSModule(argument_spec=dict(ARGUMENT_SPEC, **ASSUME_ROLE, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
                               supports_check_mode=True)
     refuse_bad_input(module, input_errors(module.params, module.region))
 
-    run = Run(Desired.from_params(module.params, module.region), module.client("kms", config=CLIENT_CONFIG),
-              lambda service: module.client(service, config=CLIENT_CONFIG), module.check_mode)
+    kms_client, make_client = connect(module)
+    run = Run(Desired.from_params(module.params, module.region), kms_client, make_client, module.check_mode)
     try:
         outcome = ensure(run)
     except InvalidInput as e:

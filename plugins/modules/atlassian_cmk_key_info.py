@@ -34,6 +34,7 @@ attributes:
     description: The module is read-only; check mode changes nothing.
 extends_documentation_fragment:
   - cmkops.atlassian_cmk.key
+  - cmkops.atlassian_cmk.assume_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -143,21 +144,22 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit im
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_params
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import policy_checked
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import ASSUME_ROLE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import KEY_OPTIONS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import MASKED_ACCESS_KEY
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import connect
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
+    module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, **ASSUME_ROLE, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
                               supports_check_mode=True)
     params = audit_params(module.params)
     refuse_bad_input(module, audit_input_errors(params, module.region))
-    client = ReadOnlyClient(module.client("kms", config=CLIENT_CONFIG))
+    client = ReadOnlyClient(connect(module)[0])
     try:
         report = audit(client, Desired.from_params(params, module.region), policy_checked(params),
                        module.params.get("tags") is not None)

@@ -18,6 +18,7 @@ import uuid
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from . import kms
+from . import sts
 from .desired import Desired
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan, creation_tags, plan_create
 from .runner import KeyProblem, Run, plan_key, read_key
@@ -33,7 +34,7 @@ class Creation(NamedTuple):
 
 
 def prepare(run: Run) -> Creation:
-    account_id, caller_arn = kms.caller_identity(run.client("sts"))
+    account_id, caller_arn = sts.caller_identity(run.client("sts"))
     run.guard_account(account_id)
     orphans = _orphans(run)
     if orphans:

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: cmkops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The only place that talks to AWS: one small wrapper per call, one error type, one retry policy.
+"""The only place that talks to KMS and the tagging API (sts.py: STS): one small wrapper per call, one error
+type, one retry policy.
 
 botocore's own retries are switched off for these clients (see ``CLIENT_CONFIG``): botocore would
 resend a CreateKey whose response was lost and make a second key. Retries happen here instead,
@@ -53,7 +54,7 @@ class AliasTaken(Exception):
     """CreateAlias lost a race: another run's key already holds the alias."""
 
 
-class _Errors(AWSErrorHandler):
+class Errors(AWSErrorHandler):
     _CUSTOM_EXCEPTION = CmkAWSError
 
     @classmethod
@@ -76,7 +77,7 @@ class _Retry(AWSRetry):
 
 
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}
-_retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
+retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
 _retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
 
 
@@ -100,28 +101,28 @@ def known_regions() -> List[str]:
 # ---------------------------------------------------------------- reads
 
 
-@_Errors.list_error_handler("describe the key behind the alias")
-@_retry
+@Errors.list_error_handler("describe the key behind the alias")
+@retry
 def describe_key(client, key_id: str) -> Optional[Dict[str, Any]]:
     """KeyMetadata, or None when the alias (or key) does not exist."""
     return client.describe_key(KeyId=key_id)["KeyMetadata"]
 
 
-@_Errors.common_error_handler("read the key policy")
-@_retry
+@Errors.common_error_handler("read the key policy")
+@retry
 def get_key_policy(client, key_id: str) -> dict:
     return json.loads(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
 
 
-@_Errors.common_error_handler("read the key rotation status")
-@_retry
+@Errors.common_error_handler("read the key rotation status")
+@retry
 def get_key_rotation(client, key_id: str) -> Tuple[bool, Optional[int]]:
     status = client.get_key_rotation_status(KeyId=key_id)
     return status["KeyRotationEnabled"], status.get("RotationPeriodInDays")
 
 
-@_Errors.common_error_handler("read the key's tags")
-@_retry
+@Errors.common_error_handler("read the key's tags")
+@retry
 def list_tags(client, key_id: str) -> Dict[str, str]:
     tags: Dict[str, str] = {}
     kwargs: Dict[str, Any] = {"KeyId": key_id}
@@ -133,15 +134,8 @@ def list_tags(client, key_id: str) -> Dict[str, str]:
         kwargs["Marker"] = page["NextMarker"]
 
 
-@_Errors.common_error_handler("find out the account of the credentials")
-@_retry
-def caller_identity(sts) -> Tuple[str, str]:
-    identity = sts.get_caller_identity()
-    return identity["Account"], identity["Arn"]
-
-
-@_Errors.common_error_handler("look up keys by their marker tag")
-@_retry
+@Errors.common_error_handler("look up keys by their marker tag")
+@retry
 def keys_tagged(tagging, key: str, value: str) -> List[Dict[str, Any]]:
     """Keys carrying tag ``key=value`` with their tags, via the tagging API (no listing of keys)."""
     found = []
@@ -158,7 +152,7 @@ def keys_tagged(tagging, key: str, value: str) -> List[Dict[str, Any]]:
 # ---------------------------------------------------------------- writes
 
 
-@_Errors.common_error_handler("create the key")
+@Errors.common_error_handler("create the key")
 def create_key(client, policy: dict, description: str, tags: Dict[str, str], bypass_lockout_check: bool):
     """One CreateKey attempt, never retried here: the caller first checks whether it happened."""
     return client.create_key(
@@ -213,7 +207,7 @@ def create_key_unknown(error: CmkAWSError) -> bool:
         "HTTP5xx", "ConnectionError", "KMSInternalException", "DependencyTimeoutException")
 
 
-@_Errors.common_error_handler("create the alias")
+@Errors.common_error_handler("create the alias")
 @_retry_fresh
 def _create_alias(client, alias: str, key_id: str) -> None:
     client.create_alias(AliasName=alias, TargetKeyId=key_id)
@@ -229,64 +223,64 @@ def create_alias(client, alias: str, key_id: str) -> None:
         raise
 
 
-@_Errors.common_error_handler("write the key policy")
+@Errors.common_error_handler("write the key policy")
 @_retry_fresh
 def put_key_policy(client, key_id: str, policy: dict, bypass_lockout_check: bool) -> None:
     client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy),
                           BypassPolicyLockoutSafetyCheck=bypass_lockout_check)
 
 
-@_Errors.common_error_handler("update the key description")
-@_retry
+@Errors.common_error_handler("update the key description")
+@retry
 def update_key_description(client, key_id: str, description: str) -> None:
     client.update_key_description(KeyId=key_id, Description=description)
 
 
-@_Errors.common_error_handler("enable key rotation")
+@Errors.common_error_handler("enable key rotation")
 @_retry_fresh
 def enable_key_rotation(client, key_id: str, days: int) -> None:
     client.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=days)
 
 
-@_Errors.common_error_handler("disable key rotation")
-@_retry
+@Errors.common_error_handler("disable key rotation")
+@retry
 def disable_key_rotation(client, key_id: str) -> None:
     client.disable_key_rotation(KeyId=key_id)
 
 
-@_Errors.common_error_handler("tag the key")
+@Errors.common_error_handler("tag the key")
 @_retry_fresh
 def tag_resource(client, key_id: str, tags: Dict[str, str]) -> None:
     client.tag_resource(KeyId=key_id, Tags=ansible_dict_to_boto3_tag_list(tags, "TagKey", "TagValue"))
 
 
-@_Errors.common_error_handler("untag the key")
-@_retry
+@Errors.common_error_handler("untag the key")
+@retry
 def untag_resource(client, key_id: str, keys: List[str]) -> None:
     client.untag_resource(KeyId=key_id, TagKeys=keys)
 
 
 # KMS wants the key id, not the ARN, for these (moto answers 500 to an ARN).
-@_Errors.common_error_handler("enable the key")
-@_retry
+@Errors.common_error_handler("enable the key")
+@retry
 def enable_key(client, key_id: str) -> None:
     client.enable_key(KeyId=key_id)
 
 
-@_Errors.common_error_handler("disable the key")
+@Errors.common_error_handler("disable the key")
 @_retry_fresh
 def disable_key(client, key_id: str) -> None:
     client.disable_key(KeyId=key_id)
 
 
-@_Errors.common_error_handler("cancel the key's deletion")
-@_retry
+@Errors.common_error_handler("cancel the key's deletion")
+@retry
 def _cancel_key_deletion(client, key_id: str) -> None:
     client.cancel_key_deletion(KeyId=key_id)
 
 
-@_Errors.common_error_handler("schedule the key's deletion")
-@_retry
+@Errors.common_error_handler("schedule the key's deletion")
+@retry
 def _schedule_key_deletion(client, key_id: str, days: int) -> None:
     client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=days)
 

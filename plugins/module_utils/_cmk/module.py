@@ -10,7 +10,8 @@ from typing import List
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import aws_argument_spec
 
-from .kms import CmkAWSError, known_regions
+from .kms import CLIENT_CONFIG, CmkAWSError, known_regions
+from .sts import assume_role
 from .policy import DEFAULT_VIA_SERVICES
 from .validate import InvalidInput, check_region
 
@@ -25,6 +26,11 @@ KEY_OPTIONS = dict(
     tags=dict(type="dict", aliases=["resource_tags"]),
     enable_key_rotation=dict(type="bool", default=True),
     rotation_period_days=dict(type="int", default=365),
+)
+# The role the module assumes itself, in its own process, for every call (doc fragment assume_role).
+ASSUME_ROLE = dict(
+    assume_role_arn=dict(type="str"),
+    assume_role_session_name=dict(type="str", default="cmkops-atlassian-cmk"),
 )
 # amazon.aws's own option, masked in the output like the secret key: an access key ID names the account.
 MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_log=True))
@@ -49,3 +55,25 @@ def fail_aws(module, error: CmkAWSError) -> None:
     if type(error.exception).__name__ == "NoCredentialsError":
         module.fail_json(msg=f"{error.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
     module.fail_json_aws_error(error)
+
+
+def connect(module):
+    """The KMS client and a maker of other clients, with the assumed role's credentials when one is given.
+    They live in this process only: never in a task's result or the host's variables."""
+    credentials = {}
+    role_arn = module.params.get("assume_role_arn")
+    if role_arn:
+        try:
+            credentials = assume_role(module.client("sts", config=CLIENT_CONFIG), role_arn,
+                                      module.params["assume_role_session_name"])
+        except CmkAWSError as e:
+            if type(e.exception).__name__ == "NoCredentialsError":
+                fail_aws(module, e)
+            module.fail_json(msg=f"assume_role_arn={role_arn!r} (role variable atlassian_cmk_assume_role_arn): "
+                                 f"{e.message}: {e.exception}")
+        credentials["profile_name"] = None  # the role's keys, not the profile's
+
+    def make_client(service: str):
+        return module.client(service, config=CLIENT_CONFIG, **credentials)
+
+    return make_client("kms"), make_client

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional
 
 from . import kms
+from . import sts
 from .desired import Desired
 from .plan import Plan, key_problem, plan_absent, plan_present
 from .policy import lint_policy, locks_out
@@ -56,7 +57,7 @@ class Run:
     def lint(self, policy: dict, account_id: str, caller_arn: Optional[str] = None) -> None:
         bypass = self.wanted.bypass_lockout
         if not bypass and caller_arn is None and locks_out(policy, account_id):
-            caller_arn = kms.caller_identity(self.client("sts"))[1]  # the caller may still hold the key
+            caller_arn = sts.caller_identity(self.client("sts"))[1]  # the caller may still hold the key
         errors = lint_policy(self.wanted.policy_option, policy, account_id, caller_arn, allow_lockout=bypass,
                              allow_wildcard=self.wanted.allow_wildcard)
         if errors:
