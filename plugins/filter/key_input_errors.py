@@ -59,7 +59,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
 
 

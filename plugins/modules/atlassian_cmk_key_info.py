@@ -140,10 +140,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import ReadOnlyClient
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_params
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import policy_checked
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_checked
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CmkAWSError
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import ASSUME_ROLE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE

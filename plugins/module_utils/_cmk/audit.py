@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from .desired import Desired, lint_template, org_paths_needed
+from .desired import Desired
 from .kms import account_of
 from .plan import MARKER_ALIAS, result_of, rotation_differs, rotation_of, rotation_wanted, spec_mismatches
 from .plan import tag_changes
 from .policy import policy_needs_update
 from .runner import read_key
-from .validate import InvalidInput, check_params
 
 READS = frozenset({"describe_key", "get_key_policy", "get_key_rotation_status", "list_resource_tags"})
 # What the audit compares against, beyond its options: a key as the collection leaves it.
@@ -41,17 +40,6 @@ class ReadOnlyClient:
 
 def audit_params(params: Mapping[str, Any]) -> Dict[str, Any]:
     return {**AUDIT_DEFAULTS, **params}
-
-
-def policy_checked(params: Mapping[str, Any]) -> bool:
-    """Whether the expected policy can be built: the built-in template, or a template using
-    OrganisationalUnits, needs org_paths."""
-    return not (org_paths_needed(params) and not params.get("org_paths"))
-
-
-def audit_input_errors(params: Mapping[str, Any], region: Optional[str]) -> List[InvalidInput]:
-    errors = check_params(params, org_paths_needed=False)
-    return errors or (lint_template(params, region) if policy_checked(params) else [])
 
 
 def finding(code: str, message: str, **extra: Any) -> Dict[str, Any]:

@@ -116,3 +116,15 @@ def lint_template(params: Mapping[str, Any], region: Optional[str]) -> List[Inva
 def input_errors(params: Mapping[str, Any], region: Optional[str]) -> List[InvalidInput]:
     """Every check before the first AWS call, for the module and the key_input_errors filter alike."""
     return check_params(params, org_paths_needed(params)) or lint_template(params, region)
+
+
+def policy_checked(params: Mapping[str, Any]) -> bool:
+    """Whether the expected policy can be built: the built-in template, or a template using
+    OrganisationalUnits, needs org_paths."""
+    return not (org_paths_needed(params) and not params.get("org_paths"))
+
+
+def audit_input_errors(params: Mapping[str, Any], region: Optional[str]) -> List[InvalidInput]:
+    """The audit module's checks: org_paths may be missing (the policy is then not compared)."""
+    errors = check_params(params, org_paths_needed=False)
+    return errors or (lint_template(params, region) if policy_checked(params) else [])

@@ -41,3 +41,20 @@ def test_a_policy_given_needs_no_org_paths():
 def test_not_a_dictionary():
     with pytest.raises(AnsibleFilterError, match="expects a dictionary of options, got list"):
         key_input_errors(["alias"])
+
+
+def test_the_filters_import_no_aws_sdk():
+    """The role's checks run in the controller's own process, once per account: importing botocore there
+    would cost more than the checks themselves."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ansible_collections.cmkops.atlassian_cmk.plugins.filter import key_input_errors as plugin
+
+    root = Path(plugin.__file__).parents[5]  # the directory holding ansible_collections/
+    code = ("import sys; import ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs; "
+            "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(root)}, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,6 +9,8 @@ import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk import audit
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_checked
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import current
@@ -69,12 +71,12 @@ def test_unset_tags_are_not_compared():
     ({"policy_template": '{"Statement": []}'}, True),
 ])
 def test_policy_checked_only_when_the_policy_can_be_built(params, checked):
-    assert audit.policy_checked(audit.audit_params(params)) is checked
+    assert policy_checked(audit.audit_params(params)) is checked
 
 
 def test_input_errors_let_org_paths_be_missing_but_name_bad_values():
-    assert audit.audit_input_errors(audit.audit_params({"alias": "atlassian-cmk-key"}), REGION) == []
-    (error,) = audit.audit_input_errors(audit.audit_params({"rotation_period_days": 5}), REGION)
+    assert audit_input_errors(audit.audit_params({"alias": "atlassian-cmk-key"}), REGION) == []
+    (error,) = audit_input_errors(audit.audit_params({"rotation_period_days": 5}), REGION)
     assert error.option == "rotation_period_days" and error.value == 5
 
 
