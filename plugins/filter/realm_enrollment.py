@@ -55,7 +55,9 @@ _value:
       description: The AWS account.
       type: str
     keys:
-      description: Region to V(key_arn), V(key_id), V(alias), V(key_state), V(changed) and V(managed) (false when only read).
+      description: >-
+        Region to V(key_arn), V(key_id), V(alias), V(key_state), V(changed), V(managed) (false when only read)
+        and V(revoked_at) (when a disabled key was revoked, V(unknown), or V(null) when not disabled).
       type: dict
     key_arns:
       description: The ARNs in the realm's order, V(null) for a region without a key.
@@ -78,6 +80,7 @@ def _key(result, managed):
         "key_state": result.get("key_state") if ok and result.get("key_arn") else None,
         "changed": bool(result.get("changed")),
         "managed": managed,
+        "revoked_at": result.get("revoked_at") if ok else None,
         **({} if ok else {"error": str(result.get("msg", "failed"))}),
     }
 

@@ -36,7 +36,8 @@ options:
     description:
       - Unset leaves the key's enabled state alone, so a key disabled on purpose to revoke Atlassian's access
         is never enabled again silently.
-      - V(false) disables the key (revocation); V(true) enables it (restoration).
+      - V(false) disables the key (revocation) and records when in the marker tag
+        V(cmkops:atlassian_cmk:revoked-at); V(true) enables it (restoration) and removes the tag.
       - A new key is created enabled unless O(enabled=false).
     type: bool
     version_added: 0.1.0
@@ -50,7 +51,7 @@ options:
     description:
       - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
         prefix are refused.
-      - At most 48 tags, since a KMS key holds 50 and the collection's marker tags take up to 2; with
+      - At most 47 tags, since a KMS key holds 50 and the collection's marker tags take up to 3; with
         O(purge_tags=false) the key's other tags count too. Values are strings or numbers.
       - Unset leaves the key's tags alone.
     type: dict
@@ -247,6 +248,16 @@ tags:
   returned: always
   type: dict
   sample: {"owner": "platform-security", "cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key"}
+revoked_at:
+  description:
+    - When the key was revoked (UTC, ISO 8601), from the marker tag the module sets when it disables the key
+      (O(enabled=false)) and removes when it enables it again.
+    - V(unknown) for a key disabled by someone else; null when the key is not disabled.
+    - Past 10 and again past 20 days the module warns, citing Atlassian's limits for reinstating sites.
+  returned: always
+  type: str
+  sample: "2026-11-30T09:15:00Z"
+  version_added: 0.2.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

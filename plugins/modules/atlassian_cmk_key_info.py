@@ -129,6 +129,12 @@ findings:
       description: For V(policy_drift), the key's policy (C(before)) and the expected one (C(after)).
       type: dict
       returned: for policy_drift
+    revoked_at:
+      description:
+        - For V(disabled), when the key was revoked (its marker tag), or V(unknown). Past 10 and past 20 days the
+          message says so, citing Atlassian's limits for reinstating sites.
+      type: str
+      returned: for disabled
 compliant:
   description: Whether there are no findings.
   returned: always

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import age
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import warning
+
 _ACCOUNT = re.compile(r"^[0-9]{12}$")
 
 
@@ -56,7 +59,8 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
         "context_tag": entry["context_tag"],
         "key_arns": dict(entry["key_arns"]),
         "keys": [{"region": region, "key_arn": key.get("key_arn"), "key_state": key.get("key_state"),
-                  "managed": key.get("managed", True), **({"error": key["error"]} if key.get("error") else {})}
+                  "managed": key.get("managed", True), "revoked_at": key.get("revoked_at"),
+                  **({"error": key["error"]} if key.get("error") else {})}
                  for region, key in keys.items()],
         "complete": entry["complete"],
         "written_at": written_at,
@@ -121,6 +125,10 @@ def render_markdown(report: List[Section], generated_at: str) -> str:
         for key in record["keys"]:
             arn = f"`{key['key_arn']}`" if key["key_arn"] else "(no key)"
             state = "" if key.get("key_state") in ("Enabled", None) else f" — key state: {key['key_state']}"
+            if key.get("revoked_at"):
+                state += f", revoked at {age(key['revoked_at'], record['written_at'])}"
+                late = warning(key["region"], key["revoked_at"], record["written_at"])
+                state += f". **Warning: {late}.**" if late else ""
             lines.append(f"- KMS key ARN, {key['region']}: {arn}{state}")
         tag = f"`{record['context_tag']}`" if record.get("context_tag") else "(not chosen yet)"
         lines += [f"- Context tag: {tag}", f"- Inventory host: {record['host']}"]

@@ -17,6 +17,7 @@ from .kms import account_of
 from .plan import MARKER_ALIAS, result_of, rotation_differs, rotation_of, rotation_wanted, spec_mismatches
 from .plan import tag_changes
 from .policy import policy_needs_update
+from .revocation import age, revoked_at, warning
 from .runner import read_key
 
 READS = frozenset({"describe_key", "get_key_policy", "get_key_rotation_status", "list_resource_tags"})
@@ -64,7 +65,11 @@ def findings(current: Mapping[str, Any], desired: Desired, checked: bool, tags_g
     if state == "PendingDeletion":
         out.append(finding("pending_deletion", f"{where} is pending deletion, on {meta.get('DeletionDate')}"))
     elif state != "Enabled":
-        out.append(finding("disabled", f"{where} is {state}: Atlassian cannot use it"))
+        since = revoked_at(state, current["tags"])
+        late = warning(where, since, desired.now) if since else None
+        when = f", revoked at {age(since, desired.now)}" if since else ""
+        out.append(finding("disabled", f"{where} is {state}{when}: Atlassian cannot use it"
+                           + (f"; {late}" if late else ""), revoked_at=since))
     if not checked:
         out.append(finding("policy_unchecked", f"{where}: no org_paths were given, so the policy was not compared"))
     elif policy_needs_update(current["policy"], desired.policy, account_id):

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from .policy import DEFAULT_VIA_SERVICES, builtin_policy, lint_policy, parse_policy
 from .policy import render_template, template_uses_org_paths
+from .revocation import utc_now
 from .validate import InvalidInput, alias_name, check_params, user_tags
 
 # The account a template is linted with before the real one is known.
@@ -40,10 +41,13 @@ class Desired:
     allow_wildcard: bool
     policy_source: "PolicySource"
     policy: Optional[dict] = None  # rendered for one account by for_account
+    now: str = ""  # the run's UTC time (ISO 8601): a revocation's marker, and its age
+
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Any], region: str) -> "Desired":
+    def from_params(cls, params: Mapping[str, Any], region: str, now: Optional[str] = None) -> "Desired":
         return cls(
+            now=now or utc_now(),
             alias=alias_name(params["alias"]),
             region=region,
             state=params["state"],

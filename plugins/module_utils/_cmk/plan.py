@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from .desired import Desired
 from .policy import policy_needs_update
+from .revocation import MARKER_REVOKED, revoked_at, warning
 from .validate import MARKER_PREFIX
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
@@ -113,6 +114,7 @@ def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: 
         "rotation_enabled": rotation.enabled,
         "rotation_period_days": rotation.period_days,
         "tags": dict(tags),
+        "revoked_at": revoked_at(metadata["KeyState"], tags),
     }
 
 
@@ -144,9 +146,11 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     if state == "PendingDeletion":
         actions.append(("cancel_key_deletion", {}))
         state = "Disabled"  # what CancelKeyDeletion leaves behind
-    if desired.enabled is True and state == "Disabled":
+    restoring = desired.enabled is True and state == "Disabled"
+    if restoring:
         actions.append(("enable_key", {}))
         state = "Enabled"
+    revoking = desired.enabled is False and state == "Enabled"
 
     policy = current["policy"]
     if policy_needs_update(policy, desired.policy, account_id):
@@ -174,7 +178,11 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     wanted_tags = dict(desired.tags)
     if current["tags"].get(MARKER_ALIAS) != desired.alias:
         wanted_tags[MARKER_ALIAS] = desired.alias  # adopted: ours from now on
+    if revoking:
+        wanted_tags[MARKER_REVOKED] = desired.now  # when Atlassian lost the key: its limits count from here
     to_set, to_remove = tag_changes(current["tags"], wanted_tags, desired.purge_tags)
+    if restoring and MARKER_REVOKED in current["tags"]:
+        to_remove = sorted(to_remove + [MARKER_REVOKED])
     tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
     tags.update(to_set)
     if to_set:
@@ -182,7 +190,7 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     if to_remove:
         actions.append(("untag_resource", {"keys": to_remove}))
 
-    if desired.enabled is False and state == "Enabled":
+    if revoking:
         actions.append(("disable_key", {}))  # last, so the changes above could still be made
         state = "Disabled"
 
@@ -190,6 +198,8 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     before = _result(desired, account_id, current["metadata"], current["policy"], rotation_of(current),
                      current["tags"])
     after = _result(desired, account_id, meta, policy, rotation, tags)
+    late = warning(f"{desired.alias} in {desired.region}", after["revoked_at"], desired.now)
+    warnings += [late] if late else []
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, warnings)
 
 

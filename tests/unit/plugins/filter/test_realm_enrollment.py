@@ -24,15 +24,17 @@ def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
     out = realm_enrollment([result("eu-central-1", None), result("eu-west-1", ARN2)], "europe",
                            managed=["eu-west-1"])
     assert out["keys"]["eu-central-1"] == {"key_arn": None, "key_id": None, "alias": "alias/atlassian-cmk-key",
-                                           "key_state": None, "changed": False, "managed": False}
+                                           "key_state": None, "changed": False, "managed": False, "revoked_at": None}
     assert out["keys"]["eu-west-1"]["managed"] is True
     assert out["entry"]["key_arns"] == {"eu-central-1": None, "eu-west-1": ARN2}
     assert out["entry"]["complete"] is False and out["entry"]["context_tag"] is None
 
 
-def test_a_disabled_key_is_incomplete():
-    out = realm_enrollment([result("eu-central-1", ARN1, "Disabled"), result("eu-west-1", ARN2)], "europe")
+def test_a_disabled_key_is_incomplete_and_keeps_when_it_was_revoked():
+    out = realm_enrollment([result("eu-central-1", ARN1, "Disabled", revoked_at="2026-11-30T09:00:00Z"),
+                            result("eu-west-1", ARN2)], "europe")
     assert out["entry"]["complete"] is False
+    assert out["keys"]["eu-central-1"]["revoked_at"] == "2026-11-30T09:00:00Z"
 
 
 def test_a_failed_read_keeps_its_message_and_the_account_falls_back():

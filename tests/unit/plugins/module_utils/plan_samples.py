@@ -22,10 +22,11 @@ ORG_PATHS = ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"]
 POLICY = builtin_policy(ACCOUNT, REGION, ORG_PATHS, ["dynamodb", "s3"])
 DESCRIPTION = "Atlassian Cloud customer-managed key (CMK)"
 ATTEMPT = "0123456789abcdef0123456789abcdef"
+NOW = "2026-12-01T09:00:00Z"  # the run's clock
 
 RESULT_KEYS = {
     "key_arn", "key_id", "alias", "region", "account_id", "key_state", "enabled", "description", "policy",
-    "rotation_enabled", "rotation_period_days", "tags",
+    "rotation_enabled", "rotation_period_days", "tags", "revoked_at",
 }
 VIEW_KEYS = {"key_state", "enabled", "description", "policy", "rotation_enabled", "rotation_period_days", "tags"}
 
@@ -50,8 +51,8 @@ def params(**overrides):
     return p
 
 
-def desired(**overrides):
-    return replace(Desired.from_params(params(**overrides), REGION), policy=copy.deepcopy(POLICY))
+def desired(now=NOW, **overrides):
+    return replace(Desired.from_params(params(**overrides), REGION, now=now), policy=copy.deepcopy(POLICY))
 
 
 def metadata(**overrides):

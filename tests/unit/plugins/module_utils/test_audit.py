@@ -94,3 +94,16 @@ def test_the_read_only_client_makes_the_four_reads(call):
 def test_the_read_only_client_refuses_every_write(call):
     with pytest.raises(PermissionError, match=call):
         getattr(audit.ReadOnlyClient(Client()), call)
+
+
+def test_a_disabled_key_says_how_long_it_has_been_revoked():
+    tags = {"team": "security", "cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key",
+            "cmkops:atlassian_cmk:revoked-at": "2026-11-01T09:00:00Z"}
+    (found,) = audit.findings(current(state="Disabled", tags=tags), replace(expected(), now="2026-11-25T09:00:00Z"),
+                              True, True)
+    assert found["code"] == "disabled" and found["revoked_at"] == "2026-11-01T09:00:00Z"
+    assert "revoked at 2026-11-01T09:00:00Z, 24 days ago" in found["message"]
+    assert "more than 20 days: Atlassian may be unable to fully recover the sites" in found["message"]
+    del tags["cmkops:atlassian_cmk:revoked-at"]
+    (found,) = audit.findings(current(state="Disabled", tags=tags), expected(), True, True)
+    assert found["revoked_at"] == "unknown" and "revoked at unknown" in found["message"]

@@ -9,12 +9,14 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUPERSEDED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_REVOKED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import MARKER_PREFIX
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ACCOUNT
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import DESCRIPTION
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import KEY_ID
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import NOW
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ATTEMPT
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
@@ -52,7 +54,7 @@ def test_plan_present_no_change_result():
         "key_arn": ARN, "key_id": KEY_ID, "alias": ALIAS, "region": REGION, "account_id": ACCOUNT,
         "key_state": "Enabled", "enabled": True, "description": DESCRIPTION, "policy": POLICY,
         "rotation_enabled": True, "rotation_period_days": 365,
-        "tags": {"team": "security", MARKER_ALIAS: ALIAS},
+        "tags": {"team": "security", MARKER_ALIAS: ALIAS}, "revoked_at": None,
     }
 
 
@@ -119,11 +121,34 @@ def test_plan_present_enabled_false_disables_last():
     assert plan.warnings == []
 
 
-def test_plan_present_enabled_false_only_disables():
+def test_plan_present_enabled_false_disables_and_records_when():
     plan = plan_present(current(), desired(enabled=False), ACCOUNT)
-    assert plan.actions == [("disable_key", {})]
+    assert plan.actions == [("tag_resource", {"tags": {MARKER_REVOKED: NOW}}), ("disable_key", {})]
     assert plan.diff["before"]["key_state"] == "Enabled"
     assert plan.diff["after"]["key_state"] == "Disabled"
+    assert plan.result["revoked_at"] == NOW and plan.warnings == []
+
+
+def test_plan_present_restoring_removes_the_revocation_marker():
+    plan = plan_present(current(state="Disabled", tags={"team": "security", MARKER_ALIAS: ALIAS, MARKER_REVOKED: NOW}),
+                        desired(enabled=True), ACCOUNT)
+    assert plan.actions == [("enable_key", {}), ("untag_resource", {"keys": [MARKER_REVOKED]})]
+    assert plan.result["revoked_at"] is None
+
+
+@pytest.mark.parametrize("since, days, limit", [
+    ("2026-11-25T09:00:00Z", 6, None), ("2026-11-21T09:00:00Z", 10, 10), ("2026-11-11T08:59:59Z", 20, 20),
+    ("2026-10-01T00:00:00Z", 61, 20), (None, None, None),
+])
+def test_a_revoked_key_warns_past_atlassians_10_and_20_days(since, days, limit):
+    tags = {"team": "security", MARKER_ALIAS: ALIAS, **({MARKER_REVOKED: since} if since else {})}
+    plan = plan_present(current(state="Disabled", tags=tags), desired(), ACCOUNT)
+    assert plan.actions == [] and plan.result["revoked_at"] == (since or "unknown")
+    if limit is None:
+        assert plan.warnings == []
+    else:
+        (warning,) = plan.warnings
+        assert f"revoked {days} days ago (at {since}), more than {limit} days" in warning
 
 
 @pytest.mark.parametrize(
@@ -213,7 +238,7 @@ def test_plan_present_rotation_on_disabled_key_applied_when_enabling():
 
 def test_plan_present_rotation_before_disabling():
     plan = plan_present(current(rotation=(False, None)), desired(enabled=False), ACCOUNT)
-    assert names(plan) == ["enable_key_rotation", "disable_key"]
+    assert names(plan) == ["enable_key_rotation", "tag_resource", "disable_key"]
     assert plan.warnings == []
 
 

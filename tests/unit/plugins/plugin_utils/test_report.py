@@ -28,7 +28,8 @@ def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
     record = account_record(ran("prod", A), NOW, True)
     assert record == {"account_id": A, "host": "prod", "realm": "united_kingdom", "alias": "alias/atlassian-cmk-key",
                       "context_tag": "Acme", "key_arns": {"eu-west-1": arn(A)},
-                      "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True}],
+                      "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True,
+                                "revoked_at": None}],
                       "complete": True, "written_at": NOW, "check_mode": True}
 
 
@@ -80,3 +81,16 @@ def test_the_table_has_one_line_per_key_and_per_unreported_host():
 def test_account_ids_only_when_valid():
     assert account_id_of(111122223333) == A and account_id_of(" 111122223333") == A
     assert account_id_of(1402433619) is None and account_id_of("localhost") is None and account_id_of(True) is None
+
+
+def test_a_revoked_key_shows_its_age_and_warns_past_atlassians_limits():
+    host = ran("prod", A, state="Disabled")
+    host.keys["eu-west-1"]["revoked_at"] = "2026-11-20T10:00:00Z"  # 11 days before NOW
+    record = account_record(host, NOW, False)
+    assert record["keys"][0]["revoked_at"] == "2026-11-20T10:00:00Z"
+    md = render_markdown(sections([host], {}, {A: record}), NOW)
+    assert "key state: Disabled, revoked at 2026-11-20T10:00:00Z, 11 days ago" in md
+    assert "more than 10 days: Atlassian can reinstate sites only within 10 days of a revocation" in md
+    host.keys["eu-west-1"]["revoked_at"] = "unknown"
+    md = render_markdown(sections([host], {}, {A: account_record(host, NOW, False)}), NOW)
+    assert "revoked at unknown" in md and "Warning" not in md

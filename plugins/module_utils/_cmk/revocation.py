@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How long a key has been revoked, pure: the marker tag the module sets when it disables a key, and
+Atlassian's limits. Atlassian can reinstate sites within 10 days of a revocation (with up to an hour of
+data lost); beyond 20 days it may be unable to fully recover them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Mapping, Optional
+
+from .validate import MARKER_PREFIX
+
+MARKER_REVOKED = MARKER_PREFIX + "revoked-at"
+UNKNOWN = "unknown"  # disabled by someone else: when is not known
+LIMITS = ((20, "Atlassian may be unable to fully recover the sites"),
+          (10, "Atlassian can reinstate sites only within 10 days of a revocation"))
+_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime(_FORMAT)
+
+
+def revoked_at(state: Optional[str], tags: Mapping[str, str]) -> Optional[str]:
+    """When a disabled key was revoked (UTC, ISO 8601), "unknown" without the marker, None when not disabled."""
+    return tags.get(MARKER_REVOKED, UNKNOWN) if state == "Disabled" else None
+
+
+def days_revoked(since: Optional[str], now: str) -> Optional[int]:
+    try:
+        return (datetime.strptime(now, _FORMAT) - datetime.strptime(since or "", _FORMAT)).days
+    except ValueError:
+        return None
+
+
+def warning(where: str, since: Optional[str], now: str) -> Optional[str]:
+    """Once past 10 days, and again past 20: the limit passed, citing Atlassian's."""
+    days = days_revoked(since, now)
+    for limit, consequence in LIMITS:
+        if days is not None and days >= limit:
+            return f"{where} was revoked {days} days ago (at {since}), more than {limit} days: {consequence}"
+    return None
+
+
+def age(since: Optional[str], now: str) -> str:
+    """For the report: "2026-11-01T09:00:00Z, 12 days ago", or "unknown"."""
+    days = days_revoked(since, now)
+    return f"{since}, {days} days ago" if days is not None else UNKNOWN
