@@ -60,10 +60,9 @@ def write_inventory(tmp_path: Path, moto, **options) -> Path:
 
 
 def inventory(path: Path, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("ansible-inventory")), "-i", str(path), "--list",
-                           *flags], env=ansible_env(ANSIBLE_INVENTORY_ENABLED="cmkops.atlassian_cmk.aws_accounts",
-                                                      ANSIBLE_INVENTORY_UNPARSED_FAILED="1"),
-                          capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
+    env = ansible_env(ANSIBLE_INVENTORY_ENABLED="cmkops.atlassian_cmk.aws_accounts", ANSIBLE_INVENTORY_UNPARSED_FAILED="1")
+    return subprocess.run([str(Path(sys.executable).with_name("ansible-inventory")), "-i", str(path), "--list", *flags],
+                          env=env, capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
 
 
 def trusted(value):

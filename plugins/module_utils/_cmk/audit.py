@@ -10,7 +10,7 @@ four reads and refuses every other call.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping
 
 from .desired import Desired
 from .kms import account_of

@@ -43,7 +43,6 @@ class Desired:
     policy: Optional[dict] = None  # rendered for one account by for_account
     now: str = ""  # the run's UTC time (ISO 8601): a revocation's marker, and its age
 
-
     @classmethod
     def from_params(cls, params: Mapping[str, Any], region: str, now: Optional[str] = None) -> "Desired":
         return cls(
