@@ -18,6 +18,7 @@ moto maps to that account's own backend.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 
 import boto3
@@ -81,6 +82,8 @@ def read_key(kms, alias: str) -> dict | None:
         "key_id": key_id,
         "key_state": meta["KeyState"],
         "enabled": meta["Enabled"],
+        "deletion_date": (meta["DeletionDate"].astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                          if meta.get("DeletionDate") else None),
         "policy": key_policy(kms, key_id),
         "rotation_enabled": kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"],
         "tags": key_tags(kms, key_id),

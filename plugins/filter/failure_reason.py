@@ -38,10 +38,18 @@ _value:
 """
 
 
+def _label(item):
+    """The role's loop items are regions, or a region and an alias: the alias is named when not the enrolled one."""
+    if not isinstance(item, dict):
+        return str(item if item is not None else "")
+    other = item.get("successor") or item.get("retired")
+    return f"{item.get('region', '')} {item.get('alias', '')}" if other else str(item.get("region", ""))
+
+
 def failure_reason(result, task=""):
     result = result if isinstance(result, dict) else {}
     if isinstance(result.get("results"), list):
-        why = "; ".join(f"{r.get('item', '')}: {r.get('msg', 'failed')}" for r in result["results"]
+        why = "; ".join(f"{_label(r.get('item'))}: {r.get('msg', 'failed')}" for r in result["results"]
                         if isinstance(r, dict) and r.get("failed"))
     else:
         why = str(result.get("msg") or "")

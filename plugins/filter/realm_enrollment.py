@@ -15,13 +15,25 @@ description:
     Atlassian's enrolment asks for, that is the account, the realm, one key ARN per region and the context tag.
   - Every region of the realm is reported. A region without a key has a V(null) ARN, and the enrolment is
     complete only when every region has an C(Enabled) key.
+  - During a re-encryption it also gives the successor alias's ARNs, to send Atlassian with the request, and
+    the keys of the retired alias.
   - The C(cmkops.atlassian_cmk.realm_keys) role sets its facts and stats from this filter.
 options:
   _input:
-    description: The registered loop results of the module, one per region (the C(results) list).
+    description:
+      - The registered loop results of the module (the C(results) list), whose items are the role's
+        C(key_items), each with V(region), V(alias) and V(successor).
     type: list
     elements: dict
     required: true
+  retirement:
+    description: What the C(cmkops.atlassian_cmk.realm_retirement) filter decided, when the run retired keys.
+    type: dict
+  retired_results:
+    description: The registered loop results of the retiring module runs, one per region retired.
+    type: list
+    elements: dict
+    default: []
   realm:
     description: The realm.
     type: str
@@ -66,9 +78,13 @@ _value:
     entry:
       description: >-
         What the enrolment holds for the account: V(realm), V(alias), V(context_tag), V(key_arns)
-        (region to ARN) and V(complete).
+        (region to ARN), V(complete), V(successor_alias) and V(successor_key_arns) (region to ARN; V(null)
+        and an empty dictionary without a successor), and V(retired_keys) (V(region), V(alias), V(key_arn),
+        V(key_state) and V(deletion_date) of each retired key; empty when the run retired none).
       type: dict
 """
+
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import retired_keys
 
 
 def _key(result, managed):
@@ -85,16 +101,21 @@ def _key(result, managed):
     }
 
 
-def realm_enrollment(results, realm, context_tag="", managed=None, account_id=None):
-    keys = {r["item"]: _key(r, not managed or r["item"] in managed) for r in results}
+def realm_enrollment(results, realm, context_tag="", managed=None, account_id=None, retirement=None,
+                     retired_results=()):
+    enrolled = [r for r in results if not r["item"]["successor"]]
+    keys = {r["item"]["region"]: _key(r, not managed or r["item"]["region"] in managed) for r in enrolled}
+    successors = {r["item"]["region"]: _key(r, True) for r in results if r["item"]["successor"]}
     accounts = [r.get("account_id") for r in results if not r.get("failed") and r.get("account_id")]
-    alias = next((r["alias"] for r in results if r.get("alias")), None)
     entry = {
         "realm": realm,
-        "alias": alias,
+        "alias": enrolled[0]["item"]["alias"] if enrolled else None,
         "context_tag": context_tag or None,
         "key_arns": {region: key["key_arn"] for region, key in keys.items()},
         "complete": bool(keys) and all(key["key_state"] == "Enabled" for key in keys.values()),
+        "successor_alias": next((r["item"]["alias"] for r in results if r["item"]["successor"]), None),
+        "successor_key_arns": {region: key["key_arn"] for region, key in successors.items()},
+        "retired_keys": retired_keys(retirement, list(retired_results)) if retirement else [],
     }
     return {"account_id": accounts[0] if accounts else (account_id or None), "keys": keys,
             "key_arns": [key["key_arn"] for key in keys.values()], "entry": entry}

@@ -24,8 +24,9 @@ options:
     description:
       - The role's variables without their V(atlassian_cmk_) prefix, as a dictionary, for example V(realm),
         V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
-        V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path) and V(policy_template)
-        (the file's text, or V(null) when there is no such file).
+        V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
+        (the file's text, or V(null) when there is no such file), and for re-encryption V(successor_alias),
+        V(retire_alias), V(retire_state), V(pending_window_days) and V(enabled).
     type: dict
     required: true
   prefix:
@@ -76,6 +77,21 @@ _value:
     policy_template:
       description: The policy template's text as given, read once for every region; V(null) for the built-in one.
       type: str
+    key_items:
+      description:
+        - The role's ensure loop, one item per region of the realm and alias, each with V(region), V(alias)
+          (with the V(alias/) prefix) and V(successor); the enrolled alias's items come first.
+      type: list
+      elements: dict
+    read_items:
+      description:
+        - What a run that retires the old alias reads before any write, one item per managed region and alias,
+          each with V(region), V(alias) and V(retired); empty when nothing is retired.
+      type: list
+      elements: dict
+    retire_alias:
+      description: The alias whose keys are retired, with the V(alias/) prefix; V(null) when none.
+      type: str
 """
 
 import re
@@ -83,6 +99,9 @@ import re
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors import key_input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import key_items
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import lifecycle_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import read_items
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
 
 _CONTEXT_TAG = re.compile(r"^[A-Za-z0-9]{0,12}$")
@@ -158,8 +177,13 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
                    account_id=account_id)
     if error is None:
         errors += key_input_errors(options, prefix=prefix, audit=audit)
+    errors += [] if audit else lifecycle_errors(v, prefix)
+    alias = v.get("alias")
+    reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
     return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
-            "account_id": account_id, "policy_template": v.get("policy_template")}
+            "account_id": account_id, "policy_template": v.get("policy_template"),
+            "key_items": key_items(realm_regions, alias, None if audit else v.get("successor_alias")),
+            "read_items": reads, "retire_alias": reads[-1]["alias"] if reads else None}
 
 
 class FilterModule:

@@ -258,6 +258,14 @@ revoked_at:
   type: str
   sample: "2026-11-30T09:15:00Z"
   version_added: 0.2.0
+deletion_date:
+  description:
+    - When AWS deletes a key pending deletion (UTC, ISO 8601); null when the key is not pending deletion.
+    - For the run that schedules the deletion, the run's time plus O(pending_window_days).
+  returned: always
+  type: str
+  sample: "2026-12-31T09:15:00Z"
+  version_added: 0.2.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

@@ -107,6 +107,13 @@ key:
     tags:
       description: The key's tags, the collection's marker tags included.
       type: dict
+    revoked_at:
+      description: When a disabled key was revoked (its marker tag), V(unknown) without it; null when not disabled.
+      type: str
+    deletion_date:
+      description: When AWS deletes a key pending deletion (UTC, ISO 8601); null when not pending deletion.
+      type: str
+      version_added: 0.2.0
 findings:
   description:
     - How the key differs from what is expected; empty when it complies.

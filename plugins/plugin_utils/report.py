@@ -63,6 +63,9 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
                   **({"error": key["error"]} if key.get("error") else {})}
                  for region, key in keys.items()],
         "complete": entry["complete"],
+        "successor_alias": entry.get("successor_alias"),
+        "successor_key_arns": dict(entry.get("successor_key_arns") or {}),
+        "retired_keys": list(entry.get("retired_keys") or []),
         "written_at": written_at,
         "check_mode": check_mode,
     }
@@ -107,6 +110,24 @@ def _notes(section: Section) -> List[str]:
     return notes
 
 
+def _lifecycle_lines(record: Dict[str, Any]) -> List[str]:
+    """Re-encryption: the successor keys to send Atlassian, and the keys retired after it."""
+    lines = []
+    if record.get("successor_key_arns"):
+        lines += ["", f"### Successor keys ({record['successor_alias']}): send these ARNs to Atlassian with the "
+                  "re-encryption request", ""]
+        lines += [f"- KMS key ARN, {region}: " + (f"`{arn}`" if arn else "(no key)")
+                  for region, arn in record["successor_key_arns"].items()]
+    if record.get("retired_keys"):
+        lines += ["", "### Retired keys (no longer enrolled)", ""]
+        for key in record["retired_keys"]:
+            what = f"`{key['key_arn']}`, key state: {key['key_state']}" if key.get("key_arn") else "(no key)"
+            when = f", deleted by AWS on {key['deletion_date']}" if key.get("deletion_date") else ""
+            fault = f", error: {key['error']}" if key.get("error") else ""
+            lines.append(f"- {key['alias']}, {key['region']}: {what}{when}{fault}")
+    return lines
+
+
 def render_markdown(report: List[Section], generated_at: str) -> str:
     lines = [
         "# Atlassian Cloud CMK enrolment",
@@ -132,6 +153,7 @@ def render_markdown(report: List[Section], generated_at: str) -> str:
             lines.append(f"- KMS key ARN, {key['region']}: {arn}{state}")
         tag = f"`{record['context_tag']}`" if record.get("context_tag") else "(not chosen yet)"
         lines += [f"- Context tag: {tag}", f"- Inventory host: {record['host']}"]
+        lines += _lifecycle_lines(record)
     for status, heading in (("failed", "Failed in this run, never reported"),
                             ("outside", "Not in this run (outside --limit), never reported")):
         alone = [s for s in report if s.status == status and not s.record]
@@ -155,5 +177,9 @@ def render_table(report: List[Section]) -> List[str]:
                 continue
         for key in s.record["keys"]:
             rows.append((label, key["region"], key.get("key_state") or "MISSING", key.get("key_arn") or "-"))
+        for region, arn in (s.record.get("successor_key_arns") or {}).items():
+            rows.append((label, region, "SUCCESSOR", arn or "-"))
+        for key in s.record.get("retired_keys") or []:
+            rows.append((label, key["region"], f"RETIRED {key.get('key_state') or 'MISSING'}", key.get("key_arn") or "-"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(3)]
     return [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]}" for r in rows]

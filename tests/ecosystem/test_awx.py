@@ -354,7 +354,7 @@ def test_drift_check_writes_nothing_and_shows_the_drift(fleet, moto_server):
     assert changed_count(drift) == 1
     key_task = task_results(drift, "Ensure the key in the region")
     changed = [r for host in key_task.values() for r in host["results"] if r["changed"]]
-    assert [r["item"] for r in changed] == ["eu-west-1"] and "policy" in json.dumps(changed[0]["diff"])
+    assert [r["item"]["region"] for r in changed] == ["eu-west-1"] and "policy" in json.dumps(changed[0]["diff"])
 
 
 def test_the_nightly_audit_reads_each_account_and_fails_on_drift(fleet, moto_server, controller_tasks):

@@ -87,10 +87,10 @@ def test_site_playbook_from_the_installed_collection_creates_the_keys(installed,
     out = run_playbook(args, env=installed, cwd=tmp_path)
     assert changed_count(out) > 0
     keys = task_results(out, "Ensure the key in the region")["localhost"]["results"]
-    assert [k["item"] for k in keys] == ["eu-central-1", "eu-west-1"]
+    assert [k["item"]["region"] for k in keys] == ["eu-central-1", "eu-west-1"]
     for key in keys:
-        assert key["changed"] and key["key_arn"].startswith(f"arn:aws:kms:{key['item']}:")
-        kms = boto3.client("kms", region_name=key["item"], endpoint_url=moto.url,
+        assert key["changed"] and key["key_arn"].startswith(f"arn:aws:kms:{key['item']['region']}:")
+        kms = boto3.client("kms", region_name=key["item"]["region"], endpoint_url=moto.url,
                            aws_access_key_id="testing", aws_secret_access_key="testing")
         assert kms.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["Arn"] == key["key_arn"]
     assert (report / "enrollment.md").is_file()

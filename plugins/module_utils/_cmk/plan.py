@@ -16,7 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from .desired import Desired
 from .policy import policy_needs_update
-from .revocation import MARKER_REVOKED, revoked_at, warning
+from .revocation import MARKER_REVOKED, days_after, revoked_at, utc_text, warning
 from .validate import MARKER_PREFIX
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
@@ -115,6 +115,7 @@ def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: 
         "rotation_period_days": rotation.period_days,
         "tags": dict(tags),
         "revoked_at": revoked_at(metadata["KeyState"], tags),
+        "deletion_date": utc_text(metadata.get("DeletionDate")) if metadata["KeyState"] == "PendingDeletion" else None,
     }
 
 
@@ -209,7 +210,7 @@ def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -
     before = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
     if meta["KeyState"] == "PendingDeletion":
         return Plan([], before, {"before": _view(before), "after": _view(before)}, [])
-    meta["KeyState"] = "PendingDeletion"
+    meta.update(KeyState="PendingDeletion", DeletionDate=days_after(desired.now, desired.pending_window_days))
     after = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
     actions = [("schedule_key_deletion", {"days": desired.pending_window_days})]
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])

@@ -7,8 +7,8 @@ data lost); beyond 20 days it may be unable to fully recover them."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Mapping, Optional
+from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping, Optional
 
 from .validate import MARKER_PREFIX
 
@@ -21,6 +21,18 @@ _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime(_FORMAT)
+
+
+def utc_text(value: Any) -> Optional[str]:
+    """A time as the module returns it (UTC, ISO 8601): boto3's datetime, or text already so."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime(_FORMAT)
+    return value if value is None else str(value)
+
+
+def days_after(now: str, days: int) -> str:
+    """The deletion date a ScheduleKeyDeletion made at ``now`` sets, for the prediction of the run making it."""
+    return (datetime.strptime(now, _FORMAT) + timedelta(days=days)).strftime(_FORMAT)
 
 
 def revoked_at(state: Optional[str], tags: Mapping[str, str]) -> Optional[str]:

@@ -31,6 +31,13 @@ def test_failure_reason_of_a_loop_names_each_failed_item():
     assert failure_reason(result, "Audit the key in the region") == "Audit the key in the region: eu-west-1: denied"
 
 
+def test_failure_reason_names_the_region_and_an_alias_other_than_the_enrolled_one():
+    result = {"results": [
+        {"item": {"region": "eu-west-1", "alias": "alias/a", "successor": False}, "failed": True, "msg": "denied"},
+        {"item": {"region": "eu-west-1", "alias": "alias/b", "successor": True}, "failed": True, "msg": "throttled"}]}
+    assert failure_reason(result, "Ensure") == "Ensure: eu-west-1: denied; eu-west-1 alias/b: throttled"
+
+
 def test_failure_reason_of_one_task_and_of_nothing():
     assert failure_reason({"msg": "bad variable"}, "Check") == "Check: bad variable"
     assert failure_reason(None) == "failed without a message"

@@ -4,10 +4,18 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_enrollment im
 
 ARN1 = "arn:aws:kms:eu-central-1:111122223333:key/1"
 ARN2 = "arn:aws:kms:eu-west-1:111122223333:key/2"
+NEW1 = "arn:aws:kms:eu-central-1:111122223333:key/n1"
+NEW2 = "arn:aws:kms:eu-west-1:111122223333:key/n2"
+OLD = "arn:aws:kms:eu-west-1:111122223333:key/old"
+NOTHING_ELSE = {"successor_alias": None, "successor_key_arns": {}, "retired_keys": []}
 
 
-def result(region, arn, state="Enabled", **extra):
-    return dict(item=region, key_arn=arn, key_id=arn and arn.split("/")[-1], alias="alias/atlassian-cmk-key",
+def item(region, alias="alias/atlassian-cmk-key", successor=False):
+    return {"region": region, "alias": alias, "successor": successor}
+
+
+def result(region, arn, state="Enabled", alias="alias/atlassian-cmk-key", successor=False, **extra):
+    return dict(item=item(region, alias, successor), key_arn=arn, key_id=arn and arn.split("/")[-1], alias=alias,
                 key_state=state, account_id="111122223333", changed=False, **extra)
 
 
@@ -16,7 +24,8 @@ def test_every_region_enabled_is_complete():
     assert out["account_id"] == "111122223333"
     assert out["key_arns"] == [ARN1, ARN2]
     assert out["entry"] == {"realm": "europe", "alias": "alias/atlassian-cmk-key", "context_tag": "AcmeCMK",
-                            "key_arns": {"eu-central-1": ARN1, "eu-west-1": ARN2}, "complete": True}
+                            "key_arns": {"eu-central-1": ARN1, "eu-west-1": ARN2}, "complete": True,
+                            **NOTHING_ELSE}
 
 
 def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
@@ -38,8 +47,32 @@ def test_a_disabled_key_is_incomplete_and_keeps_when_it_was_revoked():
 
 
 def test_a_failed_read_keeps_its_message_and_the_account_falls_back():
-    out = realm_enrollment([{"item": "ap-southeast-2", "failed": True, "msg": "AccessDenied"}], "australia",
+    out = realm_enrollment([{"item": item("ap-southeast-2"), "failed": True, "msg": "AccessDenied"}], "australia",
                            account_id="444455556666")
     assert out["account_id"] == "444455556666"
     assert out["keys"]["ap-southeast-2"]["error"] == "AccessDenied"
     assert out["entry"]["complete"] is False
+
+
+def test_the_successor_keys_are_reported_apart_and_do_not_count_for_completeness():
+    out = realm_enrollment([result("eu-central-1", ARN1), result("eu-west-1", ARN2),
+                            result("eu-central-1", NEW1, alias="alias/cmk-2027", successor=True),
+                            result("eu-west-1", None, state=None, alias="alias/cmk-2027", successor=True)], "europe")
+    assert out["key_arns"] == [ARN1, ARN2] and out["entry"]["alias"] == "alias/atlassian-cmk-key"
+    assert out["entry"]["complete"] is True
+    assert out["entry"]["successor_alias"] == "alias/cmk-2027"
+    assert out["entry"]["successor_key_arns"] == {"eu-central-1": NEW1, "eu-west-1": None}
+
+
+def test_retired_keys_come_from_the_retiring_run_or_else_from_the_read():
+    retirement = {"alias": "alias/old", "refusals": [], "regions": ["eu-west-1"],
+                  "keys": {"eu-central-1": None, "eu-west-1": {"key_arn": OLD, "key_state": "Enabled"}}}
+    retired = [{"item": "eu-west-1", "key_arn": OLD, "key_state": "PendingDeletion",
+                "deletion_date": "2026-12-31T09:00:00Z", "changed": True}]
+    out = realm_enrollment([result("eu-central-1", NEW1, alias="alias/new"), result("eu-west-1", NEW2, alias="alias/new")],
+                           "europe", retirement=retirement, retired_results=retired)
+    assert out["entry"]["retired_keys"] == [
+        {"region": "eu-central-1", "alias": "alias/old", "key_arn": None, "key_state": None, "deletion_date": None},
+        {"region": "eu-west-1", "alias": "alias/old", "key_arn": OLD, "key_state": "PendingDeletion",
+         "deletion_date": "2026-12-31T09:00:00Z"},
+    ]

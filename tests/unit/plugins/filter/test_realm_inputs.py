@@ -6,7 +6,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import
 
 ORG = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
 ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
-GOOD = {"realm": "europe", "org_paths": [ORG]}
+GOOD = {"realm": "europe", "org_paths": [ORG], "alias": "atlassian-cmk-key"}
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -25,7 +25,10 @@ def test_lists_as_users_write_them(value, expected):
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
-                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None, "policy_template": None}
+                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
+                   "policy_template": None, "read_items": [], "retire_alias": None,
+                   "key_items": [{"region": "eu-central-1", "alias": "alias/atlassian-cmk-key", "successor": False},
+                                 {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "successor": False}]}
 
 
 def test_one_region_narrows_the_targets_but_not_the_realm():
@@ -67,6 +70,18 @@ BAD = {
     "org path": ({"org_paths": "o-short/*"}, "atlassian_cmk_org_paths", "o-short/*"),
     "alias": ({"alias": "alias/aws/s3"}, "atlassian_cmk_alias", "alias/aws/s3"),
     "rotation": ({"rotation_period_days": "60"}, "atlassian_cmk_rotation_period_days", "60"),
+    "successor alias": ({"successor_alias": "alias/aws/s3"}, "atlassian_cmk_successor_alias", "alias/aws/s3"),
+    "successor is the alias": ({"successor_alias": "alias/atlassian-cmk-key"}, "atlassian_cmk_successor_alias",
+                               "alias/atlassian-cmk-key"),
+    "retire alias": ({"retire_alias": "bad alias!"}, "atlassian_cmk_retire_alias", "bad alias!"),
+    "retiring the enrolled alias": ({"retire_alias": "atlassian-cmk-key"}, "atlassian_cmk_retire_alias",
+                                    "atlassian-cmk-key"),
+    "retiring the successor": ({"successor_alias": "new", "retire_alias": "alias/new"}, "atlassian_cmk_retire_alias",
+                               "alias/new"),
+    "retire state": ({"retire_state": "deleted"}, "atlassian_cmk_retire_state", "deleted"),
+    "pending window": ({"pending_window_days": "45"}, "atlassian_cmk_pending_window_days", "45"),
+    "successor with absent": ({"successor_alias": "new", "state": "absent"}, "atlassian_cmk_state", "absent"),
+    "retire while revoking": ({"retire_alias": "old", "enabled": False}, "atlassian_cmk_enabled", "False"),
 }
 
 
@@ -75,3 +90,26 @@ def test_each_bad_variable_is_named_with_its_value(variables, name, value):
     errors = realm_inputs(dict(GOOD, **variables))["errors"]
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"{name}=") and value in errors[0]
+
+
+def test_a_successor_follows_the_enrolled_alias_in_every_region_of_the_realm():
+    out = realm_inputs(dict(GOOD, regions="eu-west-1", successor_alias="cmk-2027"))
+    assert out["errors"] == []
+    assert out["key_items"] == [
+        {"region": "eu-central-1", "alias": "alias/atlassian-cmk-key", "successor": False},
+        {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "successor": False},
+        {"region": "eu-central-1", "alias": "alias/cmk-2027", "successor": True},
+        {"region": "eu-west-1", "alias": "alias/cmk-2027", "successor": True},
+    ]
+
+
+def test_retiring_reads_both_aliases_in_the_managed_regions_only():
+    out = realm_inputs(dict(GOOD, regions="eu-west-1", alias="cmk-2027", retire_alias="alias/atlassian-cmk-key"))
+    assert out["errors"] == [] and out["retire_alias"] == "alias/atlassian-cmk-key"
+    assert out["read_items"] == [{"region": "eu-west-1", "alias": "alias/cmk-2027", "retired": False},
+                                 {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "retired": True}]
+
+
+def test_the_audit_ignores_the_lifecycle_variables():
+    out = realm_inputs(dict(GOOD, successor_alias="alias/aws/x", retire_state="bad"), audit=True)
+    assert out["errors"] == [] and len(out["key_items"]) == 2 and out["read_items"] == []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -14,10 +15,12 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_create
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import result_of
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import days_after
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ACCOUNT
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ATTEMPT
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import NOW
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import RESULT_KEYS
@@ -40,13 +43,16 @@ def test_plan_absent_schedules_deletion(key_state, days):
     assert plan.result["key_state"] == "PendingDeletion"
     assert plan.result["enabled"] is False
     assert plan.result["key_arn"] == ARN
+    assert plan.result["deletion_date"] == days_after(NOW, days)  # predicted: the run's clock plus the window
     assert plan.diff["before"]["key_state"] == key_state
     assert plan.diff["after"]["key_state"] == "PendingDeletion"
     assert plan.warnings == []
 
 
 def test_plan_absent_already_pending():
-    plan = plan_absent(current(state="PendingDeletion"), desired(state="absent"), ACCOUNT)
+    when = datetime(2026, 12, 20, 8, 30, tzinfo=timezone(timedelta(hours=2)))  # boto3 gives a datetime
+    plan = plan_absent(current(state="PendingDeletion", DeletionDate=when), desired(state="absent"), ACCOUNT)
+    assert plan.result["deletion_date"] == "2026-12-20T06:30:00Z"  # AWS's date, in UTC
     assert plan.actions == []
     assert not plan.changed
     assert plan.diff["before"] == plan.diff["after"]

@@ -30,7 +30,8 @@ def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
                       "context_tag": "Acme", "key_arns": {"eu-west-1": arn(A)},
                       "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True,
                                 "revoked_at": None}],
-                      "complete": True, "written_at": NOW, "check_mode": True}
+                      "complete": True, "successor_alias": None, "successor_key_arns": {}, "retired_keys": [],
+                      "written_at": NOW, "check_mode": True}
 
 
 def test_a_failed_host_has_no_record():
@@ -94,3 +95,21 @@ def test_a_revoked_key_shows_its_age_and_warns_past_atlassians_limits():
     host.keys["eu-west-1"]["revoked_at"] = "unknown"
     md = render_markdown(sections([host], {}, {A: account_record(host, NOW, False)}), NOW)
     assert "revoked at unknown" in md and "Warning" not in md
+
+
+def test_a_re_encryption_lists_the_successor_keys_to_send_and_the_retired_keys():
+    host = ran("prod", A)
+    new, old = arn(A, "eu-west-1").replace("k-", "new-"), arn(A).replace("k-", "old-")
+    host.enrollment[A].update(successor_alias="alias/cmk-2027", successor_key_arns={"eu-west-1": new},
+                              retired_keys=[{"region": "eu-west-1", "alias": "alias/cmk-2026", "key_arn": old,
+                                             "key_state": "PendingDeletion", "deletion_date": "2026-12-31T10:00:00Z"}])
+    records = records_of([host])
+    assert records[A]["successor_key_arns"] == {"eu-west-1": new}
+    md = render_markdown(sections([host], {}, records), NOW)
+    heading = ("### Successor keys (alias/cmk-2027): send these ARNs to Atlassian with the re-encryption request")
+    assert heading in md and f"- KMS key ARN, eu-west-1: `{new}`" in md.split(heading)[1]
+    assert (f"- alias/cmk-2026, eu-west-1: `{old}`, key state: PendingDeletion, deleted by AWS on "
+            "2026-12-31T10:00:00Z") in md
+    table = render_table(sections([host], {}, records))
+    assert any("SUCCESSOR" in line and new in line for line in table)
+    assert any("RETIRED PendingDeletion" in line and old in line for line in table)

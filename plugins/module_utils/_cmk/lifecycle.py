@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: cmkops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Re-encryption onto successor keys, pure: which aliases a run ensures, and whether and where the old
+alias's keys may be retired.
+
+Atlassian re-encrypts a customer's data onto new keys on request, and warns that this leaves the old keys,
+and the backups they protect, non-functional. So the new keys are made first (the successor alias), sent
+to Atlassian, promoted once Atlassian confirms (they become the enrolled alias), and only then are the old
+keys retired: disabled, or scheduled for deletion. Retiring is refused, before any write, in any region
+where the enrolled alias has no Enabled key or points at the very key that would be retired."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional
+
+from .validate import PENDING_WINDOW_DAYS, alias_name, check_alias, check_range
+
+RETIRE_STATES = ("disabled", "absent")
+
+
+def _full(alias: Any) -> Optional[str]:
+    return alias_name(alias) if isinstance(alias, str) and alias else None
+
+
+def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
+    """The role's successor and retire variables, checked against each other and the enrolled alias."""
+    errors: List[str] = []
+    for name in ("successor_alias", "retire_alias"):
+        value = v.get(name) or ""
+        errors += [str(e.renamed(prefix + name)) for e in check_alias(value)] if value else []
+    enrolled, successor, retire = (_full(v.get(n)) for n in ("alias", "successor_alias", "retire_alias"))
+    if successor and successor == enrolled:
+        errors.append(f"{prefix}successor_alias={v['successor_alias']!r}: the enrolled alias itself "
+                      f"({prefix}alias); a successor needs an alias of its own")
+    if retire and retire == enrolled:
+        errors.append(f"{prefix}retire_alias={v['retire_alias']!r}: the enrolled alias itself; to promote the "
+                      f"successor, set {prefix}alias to the successor alias and retire the old one")
+    if retire and retire == successor:
+        errors.append(f"{prefix}retire_alias={v['retire_alias']!r}: the successor alias; a successor is retired "
+                      "only after another one replaces it")
+    if (successor or retire) and v.get("state", "present") != "present":
+        errors.append(f"{prefix}state={v.get('state')!r}: successor and retired keys go with state present only")
+    if retire and v.get("enabled") is False:
+        errors.append(f"{prefix}enabled=False: retiring the old keys while revoking the enrolled ones would leave "
+                      f"Atlassian without a usable key; revoke in a run without {prefix}retire_alias")
+    retire_state = v.get("retire_state", "disabled")
+    if retire_state not in RETIRE_STATES:
+        errors.append(f"{prefix}retire_state={retire_state!r}: must be disabled or absent")
+    window = v.get("pending_window_days", 30)
+    if isinstance(window, str) and window.isdigit():
+        window = int(window)
+    if isinstance(window, bool) or not isinstance(window, int):
+        errors.append(f"{prefix}pending_window_days={window!r}: must be a number of days")
+    else:
+        errors += [str(e.renamed(prefix + "pending_window_days")) for e in check_range("pending_window_days", window,
+                                                                                        PENDING_WINDOW_DAYS)]
+    return errors
+
+
+def key_items(regions: List[str], alias: Any, successor: Any) -> List[Dict[str, Any]]:
+    """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's."""
+    aliases = [(_full(alias), False)] + ([(_full(successor), True)] if _full(successor) else [])
+    return [{"region": region, "alias": name, "successor": is_successor}
+            for name, is_successor in aliases for region in regions]
+
+
+def read_items(regions: List[str], alias: Any, retire: Any) -> List[Dict[str, Any]]:
+    """What a retiring run reads first: the enrolled and the retired alias in each region it manages."""
+    if not _full(retire):
+        return []
+    return [{"region": region, "alias": name, "retired": name == _full(retire)}
+            for region in regions for name in (_full(alias), _full(retire))]
+
+
+def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, Any]:
+    """From the atlassian_cmk_key_info results of ``read_items``: the refusals (one per region at fault, each
+    naming the region and what is missing) and the regions whose old key is to be retired now."""
+    by_region: Dict[str, Dict[str, Any]] = {}
+    for read in reads:
+        item = read["item"]
+        by_region.setdefault(item["region"], {})["retired" if item["retired"] else "enrolled"] = (item["alias"],
+                                                                                                   read.get("key"))
+    refusals, regions, old_alias = [], [], None
+    for region, got in by_region.items():
+        (alias, enrolled), (old_alias, old) = got["enrolled"], got["retired"]
+        if not enrolled:
+            refusals.append(f"{region}: {alias} has no key, so nothing would take over from {old_alias}; ensure it "
+                            "first (atlassian_cmk_successor_alias) and promote it once Atlassian has re-encrypted")
+        elif enrolled.get("key_state") != "Enabled":
+            refusals.append(f"{region}: the key of {alias} is {enrolled.get('key_state')}, not Enabled, so nothing "
+                            f"would take over from {old_alias}")
+        elif old and old.get("key_arn") == enrolled.get("key_arn"):
+            refusals.append(f"{region}: {old_alias} and {alias} point at the same key {enrolled.get('key_arn')}; "
+                            "retiring it would retire the enrolled key")
+        if old and (retire_state == "absent" or old.get("key_state") != "PendingDeletion"):
+            regions.append(region)
+    return {"refusals": refusals, "regions": regions, "alias": old_alias,
+            "keys": {region: got["retired"][1] for region, got in by_region.items()}}
+
+
+def retired_keys(retirement: Mapping[str, Any], results: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+    """The report's retired keys, one per region read (``retirement`` is what ``retirement`` returned): this
+    run's result where it acted, else the key as read."""
+    acted = {r["item"]: r for r in results if not r.get("skipped")}
+    out, alias = [], retirement["alias"]
+    for region, key in retirement["keys"].items():
+        now = acted.get(region, key) or {}
+        ok = not now.get("failed")
+        out.append({"region": region, "alias": alias, "key_arn": now.get("key_arn") if ok else None,
+                    "key_state": now.get("key_state") if ok else None,
+                    "deletion_date": now.get("deletion_date") if ok else None,
+                    **({} if ok else {"error": str(now.get("msg", "failed"))})})
+    return out
