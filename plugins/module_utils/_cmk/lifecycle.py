@@ -53,8 +53,8 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
     if isinstance(window, bool) or not isinstance(window, int):
         errors.append(f"{prefix}pending_window_days={window!r}: must be a number of days")
     else:
-        errors += [str(e.renamed(prefix + "pending_window_days")) for e in check_range("pending_window_days", window,
-                                                                                        PENDING_WINDOW_DAYS)]
+        bad = check_range("pending_window_days", window, PENDING_WINDOW_DAYS)
+        errors += [str(e.renamed(prefix + "pending_window_days")) for e in bad]
     return errors
 
 
@@ -79,8 +79,8 @@ def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, A
     by_region: Dict[str, Dict[str, Any]] = {}
     for read in reads:
         item = read["item"]
-        by_region.setdefault(item["region"], {})["retired" if item["retired"] else "enrolled"] = (item["alias"],
-                                                                                                   read.get("key"))
+        which = "retired" if item["retired"] else "enrolled"
+        by_region.setdefault(item["region"], {})[which] = (item["alias"], read.get("key"))
     refusals, regions, old_alias = [], [], None
     for region, got in by_region.items():
         (alias, enrolled), (old_alias, old) = got["enrolled"], got["retired"]
