@@ -22,18 +22,14 @@ options:
   _input:
     description:
       - The registered loop results of the module (the C(results) list), whose items are the role's
-        C(key_items), each with V(region), V(alias) and V(successor).
+        C(key_items) and the retiring items, each with V(region), V(alias), V(managed), V(successor) and
+        V(retired).
     type: list
     elements: dict
     required: true
   retirement:
     description: What the C(cmkops.atlassian_cmk.realm_retirement) filter decided, when the run retired keys.
     type: dict
-  retired_results:
-    description: The registered loop results of the retiring module runs, one per region retired.
-    type: list
-    elements: dict
-    default: []
   realm:
     description: The realm.
     type: str
@@ -42,11 +38,6 @@ options:
     description: The context tag for Atlassian, empty when not chosen yet.
     type: str
     default: ""
-  managed:
-    description: The regions this run managed; the others were only read.
-    type: list
-    elements: str
-    default: []
   account_id:
     description: The account to report when no result names one (no key, or every region failed).
     type: str
@@ -101,11 +92,10 @@ def _key(result, managed):
     }
 
 
-def realm_enrollment(results, realm, context_tag="", managed=None, account_id=None, retirement=None,
-                     retired_results=()):
-    enrolled = [r for r in results if not r["item"]["successor"]]
-    keys = {r["item"]["region"]: _key(r, not managed or r["item"]["region"] in managed) for r in enrolled}
-    successors = {r["item"]["region"]: _key(r, True) for r in results if r["item"]["successor"]}
+def realm_enrollment(results, realm, context_tag="", account_id=None, retirement=None):
+    enrolled = [r for r in results if not r["item"]["successor"] and not r["item"]["retired"]]
+    keys = {r["item"]["region"]: _key(r, r["item"]["managed"]) for r in enrolled}
+    successors = {r["item"]["region"]: _key(r, r["item"]["managed"]) for r in results if r["item"]["successor"]}
     accounts = [r.get("account_id") for r in results if not r.get("failed") and r.get("account_id")]
     entry = {
         "realm": realm,
@@ -115,7 +105,7 @@ def realm_enrollment(results, realm, context_tag="", managed=None, account_id=No
         "complete": bool(keys) and all(key["key_state"] == "Enabled" for key in keys.values()),
         "successor_alias": next((r["item"]["alias"] for r in results if r["item"]["successor"]), None),
         "successor_key_arns": {region: key["key_arn"] for region, key in successors.items()},
-        "retired_keys": retired_keys(retirement, list(retired_results)) if retirement else [],
+        "retired_keys": retired_keys(retirement, results) if retirement else [],
     }
     return {"account_id": accounts[0] if accounts else (account_id or None), "keys": keys,
             "key_arns": [key["key_arn"] for key in keys.values()], "entry": entry}

@@ -80,7 +80,8 @@ _value:
     key_items:
       description:
         - The role's ensure loop, one item per region of the realm and alias, each with V(region), V(alias)
-          (with the V(alias/) prefix) and V(successor); the enrolled alias's items come first.
+          (with the V(alias/) prefix), V(managed) (false for a region only read), V(state), V(enabled)
+          (V(null) to leave it), V(successor) and V(retired); the enrolled alias's items come first.
       type: list
       elements: dict
     read_items:
@@ -182,7 +183,8 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
     return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
             "account_id": account_id, "policy_template": v.get("policy_template"),
-            "key_items": key_items(realm_regions, alias, None if audit else v.get("successor_alias")),
+            "key_items": key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
+                                   options["state"], v.get("enabled")),
             "read_items": reads, "retire_alias": reads[-1]["alias"] if reads else None}
 
 

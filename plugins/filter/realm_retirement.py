@@ -54,6 +54,11 @@ _value:
     alias:
       description: The retired alias, with the V(alias/) prefix.
       type: str
+    items:
+      description: The ensure loop's items that retire the old keys, in the form of the C(key_items) of
+        the C(cmkops.atlassian_cmk.realm_inputs) filter.
+      type: list
+      elements: dict
     keys:
       description: Region to the old key as read (the info module's C(key)), or V(null) without one.
       type: dict

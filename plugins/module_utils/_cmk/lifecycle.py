@@ -41,8 +41,8 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
                       "only after another one replaces it")
     if (successor or retire) and v.get("state", "present") != "present":
         errors.append(f"{prefix}state={v.get('state')!r}: successor and retired keys go with state present only")
-    if retire and v.get("enabled") is False:
-        errors.append(f"{prefix}enabled=False: retiring the old keys while revoking the enrolled ones would leave "
+    if retire and str(v.get("enabled")).strip().lower() in ("false", "no", "off", "0", "n", "f"):  # -e gives text
+        errors.append(f"{prefix}enabled={v.get('enabled')!r}: retiring the old keys while revoking the enrolled ones would leave "
                       f"Atlassian without a usable key; revoke in a run without {prefix}retire_alias")
     retire_state = v.get("retire_state", "disabled")
     if retire_state not in RETIRE_STATES:
@@ -58,11 +58,22 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
     return errors
 
 
-def key_items(regions: List[str], alias: Any, successor: Any) -> List[Dict[str, Any]]:
-    """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's."""
-    aliases = [(_full(alias), False)] + ([(_full(successor), True)] if _full(successor) else [])
-    return [{"region": region, "alias": name, "successor": is_successor}
-            for name, is_successor in aliases for region in regions]
+def _item(region: str, alias: Optional[str], managed: bool, state: str = "present", enabled: Optional[bool] = None,
+          successor: bool = False, retired: bool = False) -> Dict[str, Any]:
+    """One run of the role's ensure loop: the region, the alias, and what the module is asked there. A region
+    not managed is only read: the role runs the module in check mode, asking no state change."""
+    return {"region": region, "alias": alias, "managed": managed, "state": state if managed else "present",
+            "enabled": enabled if managed else None, "successor": successor, "retired": retired}
+
+
+def key_items(regions: List[str], targets: List[str], alias: Any, successor: Any, state: str,
+              enabled: Optional[bool]) -> List[Dict[str, Any]]:
+    """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's, which
+    gets no state change (it is made enabled, and a revocation is the enrolled keys')."""
+    items = [_item(region, _full(alias), region in targets, state, enabled) for region in regions]
+    if _full(successor):
+        items += [_item(region, _full(successor), region in targets, successor=True) for region in regions]
+    return items
 
 
 def read_items(regions: List[str], alias: Any, retire: Any) -> List[Dict[str, Any]]:
@@ -95,14 +106,17 @@ def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, A
                             "retiring it would retire the enrolled key")
         if old and (retire_state == "absent" or old.get("key_state") != "PendingDeletion"):
             regions.append(region)
+    absent = retire_state == "absent"
     return {"refusals": refusals, "regions": regions, "alias": old_alias,
+            "items": [_item(region, old_alias, True, "absent" if absent else "present", None if absent else False,
+                            retired=True) for region in regions],
             "keys": {region: got["retired"][1] for region, got in by_region.items()}}
 
 
 def retired_keys(retirement: Mapping[str, Any], results: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """The report's retired keys, one per region read (``retirement`` is what ``retirement`` returned): this
-    run's result where it acted, else the key as read."""
-    acted = {r["item"]: r for r in results if not r.get("skipped")}
+    run's result (the ensure loop's retired items) where it acted, else the key as read."""
+    acted = {r["item"]["region"]: r for r in results if r["item"].get("retired") and not r.get("skipped")}
     out, alias = [], retirement["alias"]
     for region, key in retirement["keys"].items():
         now = acted.get(region, key) or {}

@@ -10,12 +10,13 @@ OLD = "arn:aws:kms:eu-west-1:111122223333:key/old"
 NOTHING_ELSE = {"successor_alias": None, "successor_key_arns": {}, "retired_keys": []}
 
 
-def item(region, alias="alias/atlassian-cmk-key", successor=False):
-    return {"region": region, "alias": alias, "successor": successor}
+def item(region, alias="alias/atlassian-cmk-key", successor=False, managed=True, retired=False):
+    return {"region": region, "alias": alias, "successor": successor, "managed": managed, "retired": retired}
 
 
-def result(region, arn, state="Enabled", alias="alias/atlassian-cmk-key", successor=False, **extra):
-    return dict(item=item(region, alias, successor), key_arn=arn, key_id=arn and arn.split("/")[-1], alias=alias,
+def result(region, arn, state="Enabled", alias="alias/atlassian-cmk-key", successor=False, managed=True,
+           retired=False, **extra):
+    return dict(item=item(region, alias, successor, managed, retired), key_arn=arn, key_id=arn and arn.split("/")[-1], alias=alias,
                 key_state=state, account_id="111122223333", changed=False, **extra)
 
 
@@ -30,8 +31,7 @@ def test_every_region_enabled_is_complete():
 
 def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
     # Check mode predicts a key to create: no ARN, so no key state either.
-    out = realm_enrollment([result("eu-central-1", None), result("eu-west-1", ARN2)], "europe",
-                           managed=["eu-west-1"])
+    out = realm_enrollment([result("eu-central-1", None, managed=False), result("eu-west-1", ARN2)], "europe")
     assert out["keys"]["eu-central-1"] == {"key_arn": None, "key_id": None, "alias": "alias/atlassian-cmk-key",
                                            "key_state": None, "changed": False, "managed": False, "revoked_at": None}
     assert out["keys"]["eu-west-1"]["managed"] is True
@@ -67,10 +67,11 @@ def test_the_successor_keys_are_reported_apart_and_do_not_count_for_completeness
 def test_retired_keys_come_from_the_retiring_run_or_else_from_the_read():
     retirement = {"alias": "alias/old", "refusals": [], "regions": ["eu-west-1"],
                   "keys": {"eu-central-1": None, "eu-west-1": {"key_arn": OLD, "key_state": "Enabled"}}}
-    retired = [{"item": "eu-west-1", "key_arn": OLD, "key_state": "PendingDeletion",
-                "deletion_date": "2026-12-31T09:00:00Z", "changed": True}]
-    out = realm_enrollment([result("eu-central-1", NEW1, alias="alias/new"), result("eu-west-1", NEW2, alias="alias/new")],
-                           "europe", retirement=retirement, retired_results=retired)
+    retired = result("eu-west-1", OLD, "PendingDeletion", alias="alias/old", retired=True,
+                     deletion_date="2026-12-31T09:00:00Z")
+    out = realm_enrollment([result("eu-central-1", NEW1, alias="alias/new"), result("eu-west-1", NEW2, alias="alias/new"),
+                            retired], "europe", retirement=retirement)
+    assert out["key_arns"] == [NEW1, NEW2]
     assert out["entry"]["retired_keys"] == [
         {"region": "eu-central-1", "alias": "alias/old", "key_arn": None, "key_state": None, "deletion_date": None},
         {"region": "eu-west-1", "alias": "alias/old", "key_arn": OLD, "key_state": "PendingDeletion",

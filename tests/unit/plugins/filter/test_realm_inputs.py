@@ -9,6 +9,11 @@ ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
 GOOD = {"realm": "europe", "org_paths": [ORG], "alias": "atlassian-cmk-key"}
 
 
+def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, successor=False):
+    return {"region": region, "alias": alias, "managed": managed, "state": "present", "enabled": enabled,
+            "successor": successor, "retired": False}
+
+
 @pytest.mark.parametrize("value, expected", [
     (None, []),
     ("eu-west-1", ["eu-west-1"]),
@@ -27,8 +32,7 @@ def test_good_variables_give_no_error_and_the_realm_order():
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
                    "policy_template": None, "read_items": [], "retire_alias": None,
-                   "key_items": [{"region": "eu-central-1", "alias": "alias/atlassian-cmk-key", "successor": False},
-                                 {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "successor": False}]}
+                   "key_items": [item("eu-central-1"), item("eu-west-1")]}
 
 
 def test_one_region_narrows_the_targets_but_not_the_realm():
@@ -82,6 +86,7 @@ BAD = {
     "pending window": ({"pending_window_days": "45"}, "atlassian_cmk_pending_window_days", "45"),
     "successor with absent": ({"successor_alias": "new", "state": "absent"}, "atlassian_cmk_state", "absent"),
     "retire while revoking": ({"retire_alias": "old", "enabled": False}, "atlassian_cmk_enabled", "False"),
+    "retire while revoking, from -e": ({"retire_alias": "old", "enabled": "false"}, "atlassian_cmk_enabled", "false"),
 }
 
 
@@ -93,13 +98,13 @@ def test_each_bad_variable_is_named_with_its_value(variables, name, value):
 
 
 def test_a_successor_follows_the_enrolled_alias_in_every_region_of_the_realm():
-    out = realm_inputs(dict(GOOD, regions="eu-west-1", successor_alias="cmk-2027"))
+    out = realm_inputs(dict(GOOD, regions="eu-west-1", successor_alias="cmk-2027", enabled=False))
     assert out["errors"] == []
+    # Only the managed region is asked a change, and only the enrolled key is revoked.
     assert out["key_items"] == [
-        {"region": "eu-central-1", "alias": "alias/atlassian-cmk-key", "successor": False},
-        {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "successor": False},
-        {"region": "eu-central-1", "alias": "alias/cmk-2027", "successor": True},
-        {"region": "eu-west-1", "alias": "alias/cmk-2027", "successor": True},
+        item("eu-central-1", managed=False), item("eu-west-1", enabled=False),
+        item("eu-central-1", "alias/cmk-2027", managed=False, successor=True),
+        item("eu-west-1", "alias/cmk-2027", successor=True),
     ]
 
 

@@ -21,7 +21,10 @@ def reads(new=(NEW_ARN, "Enabled"), old=(OLD_ARN, "Enabled"), region="eu-west-1"
 @pytest.mark.parametrize("retire_state", ["disabled", "absent"])
 def test_an_enabled_successor_lets_the_old_key_retire(retire_state):
     out = retirement(reads(), retire_state)
+    absent = retire_state == "absent"
     assert out == {"refusals": [], "regions": ["eu-west-1"], "alias": OLD,
+                   "items": [{"region": "eu-west-1", "alias": OLD, "managed": True, "state": retire_state.replace(
+                       "disabled", "present"), "enabled": None if absent else False, "successor": False, "retired": True}],
                    "keys": {"eu-west-1": {"key_arn": OLD_ARN, "key_state": "Enabled"}}}
 
 
