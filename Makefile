@@ -8,10 +8,17 @@ SHELL := /bin/bash
 export PATH := $(abspath $(BIN)):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
+# ansible.cfg's collections_path: the checkout as cmkops.atlassian_cmk, through a link that `make` makes
+# (never committed: ansible-test's symlinks test refuses a directory link in the collection).
+LINK   := collections/ansible_collections/cmkops/atlassian_cmk
 
 .PHONY: venv test unit integration molecule lint sanity ecosystem newest ee demo bench clean
 
-venv: $(STAMP)
+venv: $(STAMP) $(LINK)
+
+$(LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +54,7 @@ ecosystem: venv
 	$(BIN)/pytest -q tests/ecosystem
 
 # Unit and integration tests on the newest line (ansible 14 / ansible-core 2.21, Python >= 3.12).
-newest:
+newest: $(LINK)
 	scripts/newest-ansible.sh
 
 # The EE build context; `ansible-builder build` needs podman or docker.

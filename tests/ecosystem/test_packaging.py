@@ -1,4 +1,4 @@
-"""The release tarball: no development files in it, and it works once installed.
+"""The release tarball: what users need and nothing else, and it works once installed.
 
 `installed` (conftest.py) installs the tarball into an empty collections path with amazon.aws as a
 second path, no checkout and no site-packages scan: the playbook, the role and the module must all
@@ -8,6 +8,7 @@ come from that installed copy.
 from __future__ import annotations
 
 import fnmatch
+import os
 import shutil
 import tarfile
 from pathlib import Path
@@ -18,46 +19,81 @@ import pytest
 from tests.ecosystem.support import (MODULE, ORG_PATH, ROOT, TARBALL_NAME, changed_count, clean_env,
                                      repo_env, run, run_playbook, task_results, tool)
 
-# What a developer's checkout holds besides the collection: none of it may ship.
+# Every file the tarball may hold (galaxy.yml's manifest allow-list); anything else fails the test.
+ALLOWED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SUPPORT.md", "CONTRIBUTING.md",
+           "CODE_OF_CONDUCT.md", "requirements.txt", "meta/runtime.yml", "meta/execution-environment.yml",
+           "changelogs/changelog.yaml", "changelogs/config.yaml", "plugins/*/*.py", "plugins/module_utils/_cmk/*.py",
+           "roles/realm_keys/README.md", "roles/realm_keys/*/*.yml", "playbooks/*.yml", "docs/*.md", "docs/*/*.md",
+           "docs/*/*.yml", "docs/*/*.json", "inventories/*.yml"]
+REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SUPPORT.md", "CONTRIBUTING.md",
+            "CODE_OF_CONDUCT.md", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
+            "plugins/modules/atlassian_cmk_key.py", "plugins/module_utils/_cmk/ensure.py",
+            "plugins/filter/realm_regions.py", "roles/realm_keys/meta/argument_specs.yml",
+            "roles/realm_keys/meta/main.yml", "roles/realm_keys/tasks/main.yml", "playbooks/site.yml",
+            "playbooks/audit.yml", "docs/awx.md", "docs/iam/converge-policy.json", "changelogs/changelog.yaml",
+            "CHANGELOG.rst"]
+# What a developer's checkout holds besides the collection, at the top and nested: none of it may ship.
 DEV_FILES = [
     ".venv/lib/python3/site-packages/x.py", ".venv-newest/bin/python", ".git/HEAD",
     ".pytest_cache/v/cache/nodeids", "plugins/modules/__pycache__/atlassian_cmk_key.cpython-311.pyc",
+    "plugins/filter/.mypy_cache/x.py", "plugins/module_utils/_cmk/.mypy_cache/3.11/_cmk/plan.data.json", "plugins/filter/.ruff_cache/x.py", "roles/realm_keys/tasks/.cache/x.yml",
+    "roles/realm_keys/tasks/main.yml~", "docs/.ansible/x.yml", "docs/awx/controller.yml.swp",
     ".ansible/collections/x", ".cache/x", "benchmarks/results/run.json", "cmk-report/enrollment.md",
     "build/ee/Containerfile", "dist/cmkops-atlassian_cmk-0.0.1.tar.gz", "tests/output/junit/x.xml",
-    "cmkops-atlassian_cmk-0.0.9.tar.gz",
+    "cmkops-atlassian_cmk-0.0.9.tar.gz", "notes.txt", "plugins/modules/scratch.sh",
 ]
-FORBIDDEN = [".venv*", "collections", "collections/*", ".git", ".git/*", "*.pyc", "*__pycache__*",
-             ".pytest_cache*", ".ansible", ".ansible/*", ".cache*", "benchmarks/results*", "cmk-report*", "build/*",
-             "dist/*", "*.tar.gz", "tests/output*", ".mypy_cache*", ".ruff_cache*"]
-REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml", "meta/execution-environment.yml",
-            "requirements.txt", "plugins/modules/atlassian_cmk_key.py", "plugins/module_utils/_cmk/ensure.py",
-            "plugins/filter/realm_regions.py", "roles/realm_keys/meta/argument_specs.yml",
-            "roles/realm_keys/tasks/main.yml", "playbooks/site.yml", "changelogs/changelog.yaml",
-            "changelogs/config.yaml", "CHANGELOG.rst"]
 
 
 def members(tarball: Path):
+    """The tarball's files (directories left out: each is the parent of a listed file)."""
     with tarfile.open(tarball) as tar:
-        return [m.name[2:] if m.name.startswith("./") else m.name for m in tar.getmembers()]
+        return [m.name[2:] if m.name.startswith("./") else m.name for m in tar.getmembers() if not m.isdir()]
 
 
-def forbidden(names):
-    return sorted(n for n in names if any(fnmatch.fnmatch(n, pattern) for pattern in FORBIDDEN))
+def allowed(name: str) -> bool:
+    """name matches an ALLOWED pattern part by part (`*` never spans a `/`), and has no hidden part."""
+    parts = name.split("/")
+    if any(part.startswith(".") for part in parts):
+        return False
+    return any(len(pattern.split("/")) == len(parts)
+               and all(fnmatch.fnmatchcase(part, want) for part, want in zip(parts, pattern.split("/")))
+               for pattern in ALLOWED)
 
 
-def test_tarball_holds_the_collection_and_no_development_files(built_tarball):
+def unexpected(names):
+    return sorted(n for n in names if not allowed(n))
+
+
+def checkout_files():
+    """The checkout's files on the allow-list: what the tarball must hold, besides MANIFEST.json and FILES.json."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "collections"]
+        found += [str((Path(folder) / f).relative_to(ROOT)) for f in files]
+    return sorted(n for n in found if allowed(n))
+
+
+def test_tarball_holds_the_collection_and_nothing_else(built_tarball):
     names = members(built_tarball)
-    assert not forbidden(names), forbidden(names)
+    assert not unexpected(names), f"not on the allow-list: {unexpected(names)}"
     missing = [n for n in REQUIRED if n not in names]
     assert not missing, f"not in {built_tarball.name}: {missing}"
+    assert sorted(set(names) - {"MANIFEST.json", "FILES.json"}) == checkout_files()
+
+
+def test_allow_list_refuses_development_files():
+    """The check above can fail: each development file is off the allow-list."""
+    assert unexpected(DEV_FILES) == sorted(DEV_FILES)
 
 
 def test_build_leaves_out_development_files_of_a_busy_checkout(tmp_path):
-    """A checkout with every kind of development file in it still builds a clean tarball."""
+    """A checkout with every kind of development file in it, caches nested too, builds the same file list."""
     tree = tmp_path / "checkout"
     shutil.copytree(ROOT, tree, symlinks=True, ignore=shutil.ignore_patterns(
         ".git", ".venv*", "collections", "__pycache__", ".pytest_cache", "build", "dist", ".ansible", ".cache",
         "cmk-report", "results", "output", "*.tar.gz"))
+    clean = tmp_path / "clean"
+    run([tool("ansible-galaxy"), "collection", "build", "--output-path", str(clean), str(tree)], env=clean_env())
     for name in DEV_FILES:
         path = tree / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +104,8 @@ def test_build_leaves_out_development_files_of_a_busy_checkout(tmp_path):
     out = tmp_path / "out"
     run([tool("ansible-galaxy"), "collection", "build", "--output-path", str(out), str(tree)], env=clean_env())
     names = members(out / TARBALL_NAME)
-    assert not forbidden(names), forbidden(names)
+    assert not unexpected(names), unexpected(names)
+    assert sorted(names) == sorted(members(clean / TARBALL_NAME))
 
 
 def test_installed_collection_is_the_one_ansible_uses(installed):
