@@ -40,10 +40,12 @@ integration: venv
 molecule: venv
 	$(BIN)/molecule test --all
 
-# ansible-lint (production profile, offline; .ansible-lint) and the changelog fragments.
+# The changelog fragments, then the release gates (scripts/release-gates.sh): ansible-lint (production
+# profile, offline; .ansible-lint), antsibull-docs lint-collection-docs --plugin-docs, and galaxy-importer on
+# the built tarball. `make newest` runs the gates again on the newest line.
 lint: venv
-	$(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
+	VENV=$(VENV) scripts/release-gates.sh
 
 # ansible-test sanity and units, on a copy in a real ansible_collections tree.
 sanity: venv

@@ -116,7 +116,7 @@ def run_playbook(playbook: str, inventory: str, forks: int, workdir: str, log: s
     with open(log, "wb") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=ansible_env(workdir), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
+        status, usage = os.wait4(proc.pid, 0)[1:]
         wall = time.perf_counter() - started
     recap = _RECAP.findall(Path(log).read_text(errors="replace"))
     if os.waitstatus_to_exitcode(status) or any(int(r[1]) or int(r[2]) for r in recap):

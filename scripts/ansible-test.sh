@@ -12,7 +12,7 @@
 #
 # Each run installs ansible-test's pinned requirements (pylint, voluptuous, pytest, ...) from PyPI into
 # its own venvs, and for units also tests/unit/requirements.txt (the unit tests' own imports).
-# Sanity covers what `ansible-galaxy collection build` ships (galaxy.yml's build_ignore is left out).
+# Sanity covers the whole working tree, development files included, less caches, venvs and the link.
 #
 # Environment: VENV (default .venv) is the venv holding ansible-core; PYTHON_VERSION (default: that
 # venv's Python) is passed as --python; KEEP_TMP=1 keeps the temp tree for debugging.
@@ -75,20 +75,12 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/cmkops-ansible-test.XXXXXX")"
 if [ "${KEEP_TMP:-0}" = 1 ]; then echo "temp tree kept: $TMP"; else trap 'rm -rf "$TMP"' EXIT; fi
 DEST="$TMP/ansible_collections/cmkops/atlassian_cmk"
 mkdir -p "$DEST" "$TMP/ansible_collections/amazon"
-# Without .git, ansible-test tests every file it finds. It gets what `ansible-galaxy collection build`
-# would ship: the tree less galaxy.yml's build_ignore patterns, and less development leftovers.
-mapfile -t BUILD_IGNORE < <("$PY" - "$ROOT/galaxy.yml" <<'EOF'
-import sys
-import yaml
-for pattern in yaml.safe_load(open(sys.argv[1])).get("build_ignore") or []:
-    print(pattern)
-EOF
-)
+# Without .git, ansible-test tests every file it finds: the working tree less development leftovers.
 # Caches at any depth; the rest from the top of the tree only (--anchored).
 EXCLUDES=(--no-anchored --exclude=.pytest_cache --exclude=__pycache__ --exclude='*.pyc' --exclude=.mypy_cache
           --exclude=.ruff_cache --anchored --exclude=./collections --exclude=./.git --exclude='./.venv*'
-          --exclude=./.ansible --exclude=./.cache --exclude=./tests/output)
-for pattern in "${BUILD_IGNORE[@]}"; do EXCLUDES+=("--exclude=./$pattern"); done
+          --exclude=./.ansible --exclude=./.cache --exclude=./tests/output --exclude=./build --exclude=./dist
+          --exclude=./cmk-report --exclude=./benchmarks/results)
 tar -C "$ROOT" -cf - "${EXCLUDES[@]}" . | tar -C "$DEST" -xf -
 cp -a "$AMAZON_AWS" "$TMP/ansible_collections/amazon/aws"
 

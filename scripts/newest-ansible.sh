@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the unit and integration tests on the newest Ansible line as well: ansible 14.* (ansible-core
-# 2.21), which needs Python >= 3.12. The main venv (.venv) stays on ansible 12 / ansible-core 2.19 and
-# Python 3.11, so `make test` covers both lines.
+# Runs the unit and integration tests and the release gates (scripts/release-gates.sh) on the newest
+# Ansible line as well: ansible 14.* (ansible-core 2.21), which needs Python >= 3.12. The main venv
+# (.venv) stays on ansible 12 / ansible-core 2.19 and Python 3.11, so `make test` covers both lines.
 #
 #   scripts/newest-ansible.sh [extra pytest arguments]
 #
@@ -16,7 +16,8 @@ ANSIBLE_SPEC="ansible==14.*"
 # The collection's needs (requirements.txt) plus the test tools (parliament, for the IAM policy tests, and the
 # setuptools whose pkg_resources it imports, which Python 3.12+ venvs lack), never
 # requirements-dev.txt: it pins ansible 12.
-PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*" "parliament==1.6.*" "setuptools<81")
+PACKAGES=("$ANSIBLE_SPEC" "moto[server]==5.2.*" "pytest==9.*" "pytest-xdist==3.*" "parliament==1.6.*" "setuptools<81"
+          "ansible-lint==26.*" "antsibull-docs==2.*" "galaxy-importer==0.4.*" "distlib==0.4.*")
 
 find_python() {
   local candidate root
@@ -76,4 +77,6 @@ for target in tests/unit tests/integration; do
   echo "== $target on the newest line"
   "$VENV/bin/python" -m pytest -q -p no:cacheprovider -n 2 "$target" "$@" || status=$?
 done
+# ansible-lint, antsibull-docs and galaxy-importer with this line's ansible-core (awx.awx is not bundled here).
+VENV="$VENV" "$ROOT/scripts/release-gates.sh" || status=$?
 exit "$status"

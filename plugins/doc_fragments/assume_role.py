@@ -15,12 +15,12 @@ options:
         no task result and no host variable.
       - Unset, the credentials given are used as they are.
     type: str
-    version_added: 0.2.0
+    version_added: 1.0.0
   assume_role_session_name:
     description: The session name of O(assume_role_arn), as CloudTrail shows it.
     type: str
     default: cmkops-atlassian-cmk
-    version_added: 0.2.0
+    version_added: 1.0.0
 notes:
   - With O(assume_role_arn), each run makes one C(sts:AssumeRole) call before its KMS calls.
 """

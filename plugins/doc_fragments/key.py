@@ -76,3 +76,16 @@ notes:
   - Policies are compared semantically (statement and action order, a string against a one-item list, an
     account id against its root ARN), so AWS's reformatting is not reported as drift.
 """
+
+    # The modules' action group (meta/runtime.yml), for module_defaults.
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    description:
+      - Use C(group/cmkops.atlassian_cmk.atlassian_cmk) in C(module_defaults) to set defaults for this
+        module. The group also holds amazon.aws's C(group/aws) modules, while C(group/aws) and
+        C(group/amazon.aws.aws) do not reach this module.
+    support: full
+    membership:
+      - cmkops.atlassian_cmk.atlassian_cmk
+"""

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: failure_reason
 short_description: Why a task failed, in one line, from a rescue block's ansible_failed_result
-version_added: 0.2.0
+version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:

@@ -33,7 +33,7 @@ options:
         be missing (the policy is then not compared).
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
 seealso:
   - module: cmkops.atlassian_cmk.atlassian_cmk_key
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: realm_audit
 short_description: One account's CMK audit from the audit module's results
-version_added: 0.2.0
+version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: realm_enrollment
 short_description: One account's CMK enrolment from the realm_keys role's module results
-version_added: 0.2.0
+version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:

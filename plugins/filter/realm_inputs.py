@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: realm_inputs
 short_description: Read and check the realm_keys role's variables without calling AWS
-version_added: 0.2.0
+version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:

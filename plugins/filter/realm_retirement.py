@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: realm_retirement
 short_description: Whether and where the realm_keys role may retire the old alias's keys
-version_added: 0.2.0
+version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:

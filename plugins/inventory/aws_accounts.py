@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 name: aws_accounts
 short_description: The accounts of an AWS organization, as the inventory of a CMK fleet
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Lists the accounts of an AWS Organizations organization under the given roots or OUs, and makes each
     C(ACTIVE) account a host of the group C(atlassian_cmk_accounts), the group the

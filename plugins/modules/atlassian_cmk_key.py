@@ -100,6 +100,7 @@ options:
     version_added: 0.1.0
 extends_documentation_fragment:
   - cmkops.atlassian_cmk.key
+  - cmkops.atlassian_cmk.key.action_group
   - cmkops.atlassian_cmk.assume_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -257,7 +258,7 @@ revoked_at:
   returned: always
   type: str
   sample: "2026-11-30T09:15:00Z"
-  version_added: 0.2.0
+  version_added: 1.0.0
 deletion_date:
   description:
     - When AWS deletes a key pending deletion (UTC, ISO 8601); null when the key is not pending deletion.
@@ -265,7 +266,7 @@ deletion_date:
   returned: always
   type: str
   sample: "2026-12-31T09:15:00Z"
-  version_added: 0.2.0
+  version_added: 1.0.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: atlassian_cmk_key_info
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Audit the AWS KMS key behind Atlassian Cloud customer-managed keys (CMK) in one region, read-only
 description:
   - Reads the key behind an alias in one region and reports how it differs from what
@@ -27,13 +27,14 @@ options:
       - Unset, tags are not compared. Set, a tag missing, with another value, or not in O(tags) is a finding.
     type: dict
     aliases: [resource_tags]
-    version_added: 0.2.0
+    version_added: 1.0.0
 attributes:
   check_mode:
     support: full
     description: The module is read-only; check mode changes nothing.
 extends_documentation_fragment:
   - cmkops.atlassian_cmk.key
+  - cmkops.atlassian_cmk.key.action_group
   - cmkops.atlassian_cmk.assume_role
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -113,7 +114,7 @@ key:
     deletion_date:
       description: When AWS deletes a key pending deletion (UTC, ISO 8601); null when not pending deletion.
       type: str
-      version_added: 0.2.0
+      version_added: 1.0.0
 findings:
   description:
     - How the key differs from what is expected; empty when it complies.

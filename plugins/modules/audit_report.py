@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: audit_report
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Write the read-only audit report of a run's Atlassian Cloud CMK keys
 description:
   - Writes, on the controller, C(audit.json) and C(audit.md) in O(dir), from the C(atlassian_cmk_audit) fact

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 ---
 module: enrollment_report
-version_added: 0.2.0
+version_added: 1.0.0
 short_description: Write the Atlassian Cloud CMK enrolment report of a run's accounts
 description:
   - Writes, on the controller, one C(<account_id>.json) per account of the run and C(enrollment.md), the

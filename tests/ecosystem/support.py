@@ -29,6 +29,8 @@ ORG_PATH = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
 GALAXY = yaml.safe_load((ROOT / "galaxy.yml").read_text())
 VERSION = GALAXY["version"]
 TARBALL_NAME = f"{GALAXY['namespace']}-{GALAXY['name']}-{VERSION}.tar.gz"
+# The release that brought the module, the role and realm_regions (their version_added).
+FIRST_RELEASE = "0.1.0"
 # moto accepts any key pair; these only keep boto3 from looking for real credentials.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 

@@ -13,8 +13,8 @@
   it writes nothing, publishes each account's audit, and fails the job when a key drifted.
 
 Jobs run as AWX runs them: from the project checkout (cwd), with AWX's collections path (the project's
-ansible.cfg path, then the execution environment's), the AWS credential's environment variables and
-the job's extra variables.
+requirements, then the execution environment's, which holds this collection installed from its tarball),
+the AWS credential's environment variables and the job's extra variables.
 """
 
 from __future__ import annotations
@@ -52,9 +52,10 @@ RECEIVER = AWX / "receive-enrollment.yml"
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-def awx_job_env(tmp_path: Path, **extra: str) -> Dict[str, str]:
-    """The environment AWX gives a job: collections from requirements, the project's ansible.cfg path
-    (./collections, the checkout's symlink), then the execution environment's (amazon.aws there)."""
+def awx_job_env(tmp_path: Path, installed: Dict[str, str], **extra: str) -> Dict[str, str]:
+    """The environment AWX gives a job: collections from requirements, then the execution environment's:
+    this collection installed from the tarball (conftest's `installed`), amazon.aws. A project synced from
+    git has no collections/ link (make makes it), so the checkout's own copy is not on the path."""
     ee = tmp_path / "ee-collections" / "ansible_collections"
     if not ee.exists():
         (ee / "amazon").mkdir(parents=True)
@@ -62,8 +63,8 @@ def awx_job_env(tmp_path: Path, **extra: str) -> Dict[str, str]:
         (ee / "ansible").mkdir()
         (ee / "ansible" / "posix").symlink_to(amazon_aws_dir().parents[1] / "ansible" / "posix",
                                               target_is_directory=True)
-    paths = [str(tmp_path / "requirements_collections"), "./collections", str(tmp_path / "home-collections"),
-             str(ee.parent)]
+    paths = [str(tmp_path / "requirements_collections"), str(tmp_path / "home-collections"),
+             str(Path(installed["CMK_TEST_BASE"]) / "collections"), str(ee.parent)]
     return clean_env(ANSIBLE_COLLECTIONS_PATH=":".join(paths), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
                      ANSIBLE_SHOW_CUSTOM_STATS="1", **extra)
 
@@ -101,7 +102,8 @@ def inventory_hosts() -> Dict[str, dict]:
 def test_awx_md_links_every_file_of_docs_awx():
     text = (DOCS / "awx.md").read_text()
     for path in AWX.iterdir():
-        assert f"(awx/{path.name})" in text, f"docs/awx.md does not link {path.name}"
+        link = f"(https://github.com/cmkops/atlassian_cmk/blob/main/docs/awx/{path.name})"
+        assert link in text, f"docs/awx.md does not link {path.name}"
 
 
 def test_one_execution_environment_image_everywhere():
@@ -212,7 +214,7 @@ def test_survey_names_role_variables():
                                                      "atlassian_cmk_alias", "atlassian_cmk_context_tag"}
 
 
-def test_survey_answers_run_the_single_account_template(moto_server, tmp_path):
+def test_survey_answers_run_the_single_account_template(moto_server, tmp_path, installed):
     """The job AWX launches from the survey: site.yml, no inventory hosts, the account's AWS credential."""
     moto_server.reset()
     spec = json.loads(SURVEY.read_text())
@@ -221,7 +223,7 @@ def test_survey_answers_run_the_single_account_template(moto_server, tmp_path):
                                      "atlassian_cmk_context_tag": "acme01"})
     extra.update(atlassian_cmk_endpoint_url=moto_server.url, atlassian_cmk_report_dir=str(tmp_path / "report"))
     (tmp_path / "extra_vars.json").write_text(json.dumps(extra))
-    out = run_playbook(["site.yml", "-e", f"@{tmp_path / 'extra_vars.json'}"], env=awx_job_env(tmp_path))
+    out = run_playbook(["site.yml", "-e", f"@{tmp_path / 'extra_vars.json'}"], env=awx_job_env(tmp_path, installed))
     stats = out["global_custom_stats"]["atlassian_cmk_enrollment"]
     (account, entry), = stats.items()
     assert entry["realm"] == "europe" and entry["context_tag"] == "acme01"
@@ -261,11 +263,11 @@ def runner_job(private_dir: Path, env: Dict[str, str], extravars: dict, limit: s
 
 
 @pytest.fixture(scope="module")
-def fleet(moto_server, tmp_path_factory):
+def fleet(moto_server, tmp_path_factory, installed):
     """The fleet template as AWX runs it sliced: three slices side by side, host i in slice i mod 3."""
     moto_server.reset()
     tmp = tmp_path_factory.mktemp("fleet")
-    env = awx_job_env(tmp)
+    env = awx_job_env(tmp, installed)
     hosts = inventory_hosts()
     extravars = {"atlassian_cmk_endpoint_url": moto_server.url, "atlassian_cmk_report_dir": str(tmp / "report")}
     names = list(hosts)

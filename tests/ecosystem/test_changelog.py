@@ -6,7 +6,7 @@ import shutil
 
 import yaml
 
-from tests.ecosystem.support import ROOT, VERSION, clean_env, run, tool
+from tests.ecosystem.support import FIRST_RELEASE, ROOT, VERSION, clean_env, run, tool
 
 CHANGES = ROOT / "changelogs" / "changelog.yaml"
 
@@ -21,11 +21,21 @@ def test_changelog_yaml_lints_clean():
     assert not proc.stdout.strip(), proc.stdout
 
 
-def test_galaxy_version_is_released_with_the_collections_content():
-    changes = yaml.safe_load(CHANGES.read_text())
-    release = changes["releases"][VERSION]
+def test_galaxy_version_is_released_with_its_fragments():
+    releases = yaml.safe_load(CHANGES.read_text())["releases"]
+    release = releases[VERSION]
     assert release["changes"]["release_summary"]
     assert release["fragments"], "the release records the fragments it was made from"
+    earlier = {f for version, r in releases.items() if version != VERSION for f in r.get("fragments", [])}
+    unreleased = sorted(p.name for p in (ROOT / "changelogs" / "fragments").glob("*.yml")
+                        if p.name not in earlier and p.name not in release["fragments"])
+    assert not unreleased, f"run scripts/changelog-release.sh: {unreleased} are in no release"
+    for fragment in release["fragments"]:
+        assert (ROOT / "changelogs" / "fragments" / fragment).is_file(), f"{fragment}: kept (keep_fragments)"
+
+
+def test_first_release_lists_the_collections_content():
+    release = yaml.safe_load(CHANGES.read_text())["releases"][FIRST_RELEASE]
     assert "atlassian_cmk_key" in [m["name"] for m in release["modules"]]
     assert "realm_regions" in [p["name"] for p in release["plugins"]["filter"]]
     assert "realm_keys" in [r["name"] for r in release.get("objects", {}).get("role", [])], (

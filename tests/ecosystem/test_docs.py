@@ -18,7 +18,7 @@ from antsibull_docs_parser.parser import Context, parse
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from tests.ecosystem.support import FILTER, MODULE, ROLE, ROOT, VERSION, repo_env, run, tool
+from tests.ecosystem.support import FILTER, FIRST_RELEASE, MODULE, ROLE, ROOT, repo_env, run, tool
 
 
 def examples_yamllint_config() -> YamlLintConfig:
@@ -130,7 +130,7 @@ def test_ansible_doc_renders_as_text(name, plugin_type):
 
 def test_module_doc_is_complete(module_doc):
     doc = module_doc["doc"]
-    assert doc["version_added"] == VERSION
+    assert doc["version_added"] == FIRST_RELEASE
     assert doc["version_added_collection"] == "cmkops.atlassian_cmk"
     assert doc["short_description"] and doc["description"] and doc["author"]
     for attribute in ("check_mode", "diff_mode"):
@@ -209,7 +209,7 @@ def test_module_return_documents_what_the_module_returns(module_doc):
 
 
 def test_role_doc_is_complete(role_doc):
-    assert role_doc.get("version_added") == VERSION, "argument_specs main: version_added"
+    assert role_doc.get("version_added") == FIRST_RELEASE, "argument_specs main: version_added"
     assert role_doc["short_description"] and role_doc["description"] and role_doc["author"]
     assert role_doc.get("examples"), "argument_specs main: examples"
     assert not lint_examples(role_doc["examples"]), lint_examples(role_doc["examples"])
@@ -223,7 +223,7 @@ def test_role_doc_is_complete(role_doc):
 
 def test_filter_doc_is_complete(filter_doc):
     doc = filter_doc["doc"]
-    assert doc["version_added"] == VERSION
+    assert doc["version_added"] == FIRST_RELEASE
     assert doc["short_description"] and doc["description"] and doc["author"]
     assert doc["seealso"]
     assert not lint_examples(filter_doc["examples"]), lint_examples(filter_doc["examples"])
@@ -231,3 +231,17 @@ def test_filter_doc_is_complete(filter_doc):
     assert not check_return(filter_doc["return"])
     plugin = dom.PluginIdentifier(fqcn=FILTER, type="filter")
     assert not check_markup(doc, plugin, list(doc["options"]), ["_value"])
+
+
+REPO_LINK = re.compile(r"\]\((https://github\.com/cmkops/atlassian_cmk/(?:blob|tree)/main/([^)#]*))")
+
+
+@pytest.mark.parametrize("page", ["README.md", "SUPPORT.md", "CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "docs/awx.md",
+                                  "docs/lifecycle.md", "docs/iam/README.md"])
+def test_shipped_pages_link_absolutely_to_files_that_exist(page):
+    """Galaxy renders the README away from the repository: every link is absolute, and names a real file."""
+    text = (ROOT / page).read_text()
+    relative = [t for t in re.findall(r"\]\(([^)]*)\)", text) if not t.startswith(("https://", "#", "<"))]
+    assert not relative, f"{page}: relative links {relative}"
+    for url, path in REPO_LINK.findall(text):
+        assert (ROOT / path).exists(), f"{page}: {url} names no file of the repository"

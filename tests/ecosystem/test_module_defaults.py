@@ -9,11 +9,12 @@ The playbooks run from the installed tarball, so the meta/runtime.yml that ships
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
 
-from tests.ecosystem.support import ROOT, run_playbook, task_results
+from tests.ecosystem.support import ROOT, run, run_playbook, task_results, tool
 
 PLAYBOOKS = Path(__file__).parent / "playbooks"
 
@@ -48,3 +49,12 @@ def test_amazon_aws_group_defaults_do_not_reach_the_module(installed, moto, tmp_
     assert not task_results(out, "List keys with amazon.aws, which gets the defaults")["localhost"].get("failed")
     result = task_results(out, "Ensure the CMK key, which does not get them")["localhost"]
     assert result["failed"] and "requires a region" in result["msg"]
+
+
+def test_each_module_documents_the_action_group_it_is_in(installed):
+    groups = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["action_groups"]
+    for module in ("atlassian_cmk_key", "atlassian_cmk_key_info"):
+        doc = json.loads(run([tool("ansible-doc"), "--json", f"cmkops.atlassian_cmk.{module}"], env=installed).stdout)
+        membership = doc[f"cmkops.atlassian_cmk.{module}"]["doc"]["attributes"]["action_group"]["membership"]
+        assert membership == ["cmkops.atlassian_cmk.atlassian_cmk"]
+        assert module in groups["atlassian_cmk"]

@@ -23,8 +23,8 @@ from tests.ecosystem.support import (MODULE, ORG_PATH, ROOT, TARBALL_NAME, chang
 ALLOWED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SUPPORT.md", "CONTRIBUTING.md",
            "CODE_OF_CONDUCT.md", "requirements.txt", "meta/runtime.yml", "meta/execution-environment.yml",
            "changelogs/changelog.yaml", "changelogs/config.yaml", "plugins/*/*.py", "plugins/module_utils/_cmk/*.py",
-           "roles/realm_keys/README.md", "roles/realm_keys/*/*.yml", "playbooks/*.yml", "docs/*.md", "docs/*/*.md",
-           "docs/*/*.yml", "docs/*/*.json", "inventories/*.yml"]
+           "roles/realm_keys/README.md", "roles/realm_keys/*/*.yml", "playbooks/*.yml", "docs/*.md", "docs/iam/*.md",
+           "docs/iam/*.json", "inventories/*.yml"]
 REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SUPPORT.md", "CONTRIBUTING.md",
             "CODE_OF_CONDUCT.md", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
             "plugins/modules/atlassian_cmk_key.py", "plugins/module_utils/_cmk/ensure.py",
@@ -36,8 +36,9 @@ REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rs
 DEV_FILES = [
     ".venv/lib/python3/site-packages/x.py", ".venv-newest/bin/python", ".git/HEAD",
     ".pytest_cache/v/cache/nodeids", "plugins/modules/__pycache__/atlassian_cmk_key.cpython-311.pyc",
-    "plugins/filter/.mypy_cache/x.py", "plugins/module_utils/_cmk/.mypy_cache/3.11/_cmk/plan.data.json", "plugins/filter/.ruff_cache/x.py", "roles/realm_keys/tasks/.cache/x.yml",
-    "roles/realm_keys/tasks/main.yml~", "docs/.ansible/x.yml", "docs/awx/controller.yml.swp",
+    "plugins/filter/.mypy_cache/x.py", "plugins/module_utils/_cmk/.mypy_cache/3.11/_cmk/plan.data.json",
+    "plugins/filter/.ruff_cache/x.py", "roles/realm_keys/tasks/.cache/x.yml", "roles/realm_keys/tasks/main.yml~",
+    "docs/.ansible/x.yml", "docs/iam/converge-policy.json.swp", "docs/awx/controller.yml",
     ".ansible/collections/x", ".cache/x", "benchmarks/results/run.json", "cmk-report/enrollment.md",
     "build/ee/Containerfile", "dist/cmkops-atlassian_cmk-0.0.1.tar.gz", "tests/output/junit/x.xml",
     "cmkops-atlassian_cmk-0.0.9.tar.gz", "notes.txt", "plugins/modules/scratch.sh",

@@ -68,8 +68,8 @@ def findings(current: Mapping[str, Any], desired: Desired, checked: bool, tags_g
         since = revoked_at(state, current["tags"])
         late = warning(where, since, desired.now) if since else None
         when = f", revoked at {age(since, desired.now)}" if since else ""
-        out.append(finding("disabled", f"{where} is {state}{when}: Atlassian cannot use it"
-                           + (f"; {late}" if late else ""), revoked_at=since))
+        late = f"; {late}" if late else ""
+        out.append(finding("disabled", f"{where} is {state}{when}: Atlassian cannot use it{late}", revoked_at=since))
     if not checked:
         out.append(finding("policy_unchecked", f"{where}: no org_paths were given, so the policy was not compared"))
     elif policy_needs_update(current["policy"], desired.policy, account_id):
