@@ -47,9 +47,10 @@ lint: venv
 	$(BIN)/antsibull-changelog lint
 	VENV=$(VENV) scripts/release-gates.sh
 
-# ansible-test sanity and units, on a copy in a real ansible_collections tree.
+# ansible-test sanity and units on ansible-core 2.17, 2.18, 2.19, 2.20 and 2.21, each on the git checkout
+# placed at ansible_collections/cmkops/atlassian_cmk (scripts/ansible-test-matrix.sh; venvs .venv-core-*).
 sanity: venv
-	scripts/ansible-test.sh all
+	scripts/ansible-test-matrix.sh
 
 # ansible-doc, the tarball, module_defaults, changelog, EE (ansible-builder create), AWX docs.
 ecosystem: venv
@@ -73,4 +74,4 @@ demo: venv
 
 
 clean:
-	rm -rf $(VENV) .venv-newest .pytest_cache cmk-report build dist
+	rm -rf $(VENV) .venv-newest .venv-core-* .pytest_cache cmk-report build dist

@@ -4,18 +4,22 @@
 #   scripts/ansible-test.sh [sanity|units|all] [extra ansible-test arguments]
 #
 # ansible-test needs a real .../ansible_collections/cmkops/atlassian_cmk directory (the repo's
-# collections/ symlink loops back on itself), so the working tree is copied into a temp dir with
-# amazon.aws beside it (the import and validate-modules tests load our module's amazon.aws imports).
+# collections/ symlink loops back on itself), so the collection is placed in a temp dir with amazon.aws
+# beside it (the import and validate-modules tests load our module's amazon.aws imports). Two trees:
+#   TREE=copy (default): the working tree, uncommitted changes included, less caches, venvs and the link;
+#   TREE=git: a git clone of HEAD, so ansible-test tests exactly what `git ls-files` lists, as the
+#     standard GitHub workflow does (scripts/ansible-test-matrix.sh, `make sanity`).
 # Each sanity test and the units run get their own --venv, whose pip bootstrap (get-pip) would be
 # downloaded from a host that is not reachable offline: a stand-in under ~/.ansible/test/cache runs pip
 # from a wheel fetched from PyPI instead.
 #
 # Each run installs ansible-test's pinned requirements (pylint, voluptuous, pytest, ...) from PyPI into
 # its own venvs, and for units also tests/unit/requirements.txt (the unit tests' own imports).
-# Sanity covers the whole working tree, development files included, less caches, venvs and the link.
+# Sanity covers the whole tree, development files included.
 #
 # Environment: VENV (default .venv) is the venv holding ansible-core; PYTHON_VERSION (default: that
-# venv's Python) is passed as --python; KEEP_TMP=1 keeps the temp tree for debugging.
+# venv's Python) is passed as --python; AMAZON_AWS (default: the one in VENV) is the amazon.aws
+# collection directory; TREE is copy or git; KEEP_TMP=1 keeps the temp tree for debugging.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,6 +28,11 @@ PY="$VENV/bin/python"
 WHAT="${1:-all}"
 shift || true
 
+TREE="${TREE:-copy}"
+case "$TREE" in
+  copy|git) ;;
+  *) echo "TREE must be copy or git, not '$TREE'" >&2; exit 2 ;;
+esac
 case "$WHAT" in
   sanity|units|all) ;;
   *) echo "usage: $0 [sanity|units|all] [ansible-test args...]" >&2; exit 2 ;;
@@ -32,7 +41,7 @@ esac
 [ -x "$PY" ] || { echo "no Python at $PY: run 'make venv' first" >&2; exit 1; }
 PYTHON_VERSION="${PYTHON_VERSION:-$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')}"
 SITE="$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
-AMAZON_AWS="$SITE/ansible_collections/amazon/aws"
+AMAZON_AWS="${AMAZON_AWS:-$SITE/ansible_collections/amazon/aws}"
 [ -d "$AMAZON_AWS" ] || { echo "amazon.aws not found at $AMAZON_AWS (install the 'ansible' package)" >&2; exit 1; }
 
 # --- the get-pip stand-in -------------------------------------------------------------------------
@@ -75,13 +84,20 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/cmkops-ansible-test.XXXXXX")"
 if [ "${KEEP_TMP:-0}" = 1 ]; then echo "temp tree kept: $TMP"; else trap 'rm -rf "$TMP"' EXIT; fi
 DEST="$TMP/ansible_collections/cmkops/atlassian_cmk"
 mkdir -p "$DEST" "$TMP/ansible_collections/amazon"
-# Without .git, ansible-test tests every file it finds: the working tree less development leftovers.
-# Caches at any depth; the rest from the top of the tree only (--anchored).
-EXCLUDES=(--no-anchored --exclude=.pytest_cache --exclude=__pycache__ --exclude='*.pyc' --exclude=.mypy_cache
-          --exclude=.ruff_cache --anchored --exclude=./collections --exclude=./.git --exclude='./.venv*'
-          --exclude=./.ansible --exclude=./.cache --exclude=./tests/output --exclude=./build --exclude=./dist
-          --exclude=./cmk-report --exclude=./benchmarks/results)
-tar -C "$ROOT" -cf - "${EXCLUDES[@]}" . | tar -C "$DEST" -xf -
+if [ "$TREE" = git ]; then
+  # HEAD as committed; ansible-test then tests the files git lists.
+  git -C "$DEST" init --quiet
+  git -C "$DEST" fetch --quiet "$ROOT" HEAD
+  git -C "$DEST" checkout --quiet --detach FETCH_HEAD
+else
+  # Without .git, ansible-test tests every file it finds: the working tree less development leftovers.
+  # Caches at any depth; the rest from the top of the tree only (--anchored).
+  EXCLUDES=(--no-anchored --exclude=.pytest_cache --exclude=__pycache__ --exclude='*.pyc' --exclude=.mypy_cache
+            --exclude=.ruff_cache --anchored --exclude=./collections --exclude=./.git --exclude='./.venv*'
+            --exclude=./.ansible --exclude=./.cache --exclude=./tests/output --exclude=./build --exclude=./dist
+            --exclude=./cmk-report --exclude=./benchmarks/results)
+  tar -C "$ROOT" -cf - "${EXCLUDES[@]}" . | tar -C "$DEST" -xf -
+fi
 cp -a "$AMAZON_AWS" "$TMP/ansible_collections/amazon/aws"
 
 export PATH="$VENV/bin:$PATH"

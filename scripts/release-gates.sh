@@ -9,7 +9,7 @@
 #   3. galaxy-importer on the tarball `ansible-galaxy collection build` makes, as Galaxy imports it,
 #      with its version-1.0.0-or-greater, required-tags and flake8 checks on. Its ansible-test step is
 #      off: it runs ansible-test in a container (docker or podman), and this machine has neither;
-#      `make sanity` runs ansible-test sanity and units instead (on ansible-core 2.19).
+#      `make sanity` runs ansible-test sanity and units instead, on ansible-core 2.17 to 2.21.
 #      The run fails on any ERROR or WARNING line in the importer's log.
 #
 #   VENV=.venv scripts/release-gates.sh
