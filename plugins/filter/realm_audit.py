@@ -62,14 +62,15 @@ _value:
       type: bool
 """
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
+
 
 def realm_audit(results, realm, alias, account_id=None):
     regions = [{"region": r["item"], "key_arn": (r.get("key") or {}).get("key_arn"),
                 "key_state": (r.get("key") or {}).get("key_state"), "findings": list(r.get("findings") or [])}
                for r in results]
     accounts = [r["key"]["account_id"] for r in results if r.get("key")]
-    alias = alias if alias.startswith("alias/") else "alias/" + alias
-    return {"account_id": accounts[0] if accounts else (account_id or None), "realm": realm, "alias": alias,
+    return {"account_id": accounts[0] if accounts else (account_id or None), "realm": realm, "alias": alias_name(alias),
             "regions": regions, "compliant": all(not region["findings"] for region in regions)}
 
 

@@ -51,8 +51,12 @@ def refuse_bad_input(module, errors: List[InvalidInput]) -> None:
         module.fail_json(msg="; ".join(str(e) for e in errors), invalid_options=sorted({e.option for e in errors}))
 
 
+def _no_credentials(error: CmkAWSError) -> bool:
+    return type(error.exception).__name__ == "NoCredentialsError"
+
+
 def fail_aws(module, error: CmkAWSError) -> None:
-    if type(error.exception).__name__ == "NoCredentialsError":
+    if _no_credentials(error):
         module.fail_json(msg=f"{error.message}: no AWS credentials were found. {CREDENTIALS_HINT}")
     module.fail_json_aws_error(error)
 
@@ -67,7 +71,7 @@ def connect(module):
             credentials = assume_role(module.client("sts", config=CLIENT_CONFIG), role_arn,
                                       module.params["assume_role_session_name"])
         except CmkAWSError as e:
-            if type(e.exception).__name__ == "NoCredentialsError":
+            if _no_credentials(e):
                 fail_aws(module, e)
             module.fail_json(msg=f"assume_role_arn={role_arn!r} (role variable atlassian_cmk_assume_role_arn): "
                                  f"{e.message}: {e.exception}")
