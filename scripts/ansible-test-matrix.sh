@@ -18,6 +18,9 @@ MAIN_VENV="$ROOT/.venv"
 # line:python. Controller Pythons: 2.17 3.10-3.12, 2.18 3.11-3.13, 2.19 3.11-3.13, 2.20 and 2.21 3.12-3.14.
 MATRIX=(2.17:3.12 2.18:3.13 2.19:3.11 2.20:3.12 2.21:3.13)
 [ "$#" -gt 0 ] && WANTED=" $* " || WANTED=""
+for line in "$@"; do
+  [[ " ${MATRIX[*]} " == *" $line:"* ]] || { echo "ansible-core $line is not in the matrix (${MATRIX[*]})" >&2; exit 2; }
+done
 
 [ -x "$MAIN_VENV/bin/python" ] || { echo "no $MAIN_VENV: run 'make venv' first" >&2; exit 1; }
 SITE="$("$MAIN_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
@@ -45,6 +48,10 @@ line_venv() {  # line_venv 2.17 3.12 -> a venv holding ansible-core 2.17.* on Py
   fi
   echo "$venv"
 }
+
+if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
+  echo "note: uncommitted changes are not tested here (HEAD is); scripts/ansible-test.sh tests the working tree"
+fi
 
 status=0
 summary=()
