@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `ansible-test sanity` and `units` (scripts/ansible-test.sh) on every ansible-core line that
-# galaxy.yml's requires_ansible (>=2.17.0) admits, each on a controller Python that line supports, and on
+# meta/runtime.yml's requires_ansible (>=2.17.0) admits, each on a controller Python that line supports, and on
 # the git checkout as committed (TREE=git): the files `git ls-files` lists, in a clone placed at
 # ansible_collections/cmkops/atlassian_cmk, as the standard GitHub workflow runs it.
 #
