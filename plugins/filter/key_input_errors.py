@@ -61,16 +61,24 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import input_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.user_values import integer
 
 
 def key_input_errors(options, prefix="", audit=False):
     if not isinstance(options, dict):
         raise AnsibleFilterError(f"key_input_errors expects a dictionary of options, got {type(options).__name__}")
     params = {k: v for k, v in options.items() if v is not None}
+    unread = []
     for option in ("rotation_period_days", "pending_window_days"):
-        if isinstance(params.get(option), str) and params[option].isdigit():
-            params[option] = int(params[option])  # templated variables arrive as text
-    errors = audit_input_errors(params, None) if audit else input_errors(params, None)
+        try:
+            value = integer(params.pop(option, None), option)  # templated variables arrive as text
+        except InvalidInput as e:
+            unread.append(e)
+            continue
+        if value is not None:
+            params[option] = value
+    errors = unread + (audit_input_errors(params, None) if audit else input_errors(params, None))
     return [str(e.renamed(prefix + e.option)) for e in errors]
 
 

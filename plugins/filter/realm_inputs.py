@@ -17,6 +17,9 @@ description:
     commas or new lines, with spaces around the items, as an AWX survey or C(-e name=value) hands them over.
   - An account ID that YAML read as a number is taken as its digits when it has 12 of them, and refused with
     a hint to quote it otherwise (an unquoted ID loses its leading zeros, or is read as octal).
+  - Booleans are read with Ansible's own boolean conversion, so V(false), V(no) or V(0) given as text (C(-e),
+    an AWX survey) are false; anything else is refused. Numbers of days may be given as their digits; text,
+    floats and booleans are refused. The role uses the typed values this filter returns, never the variables.
   - The key options are checked with the M(cmkops.atlassian_cmk.atlassian_cmk_key) module's own rules
     (see the C(cmkops.atlassian_cmk.key_input_errors) filter).
 options:
@@ -25,8 +28,9 @@ options:
       - The role's variables without their V(atlassian_cmk_) prefix, as a dictionary, for example V(realm),
         V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
-        (the file's text, or V(null) when there is no such file), and for re-encryption V(successor_alias),
-        V(retire_alias), V(retire_state), V(pending_window_days) and V(enabled).
+        (the file's text, or V(null) when there is no such file), V(enabled), V(purge_tags), V(adopt),
+        V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on_findings), and for re-encryption
+        V(successor_alias), V(retire_alias), V(retire_state) and V(pending_window_days).
     type: dict
     required: true
   prefix:
@@ -93,6 +97,30 @@ _value:
     retire_alias:
       description: The alias whose keys are retired, with the V(alias/) prefix; V(null) when none.
       type: str
+    enabled:
+      description: V(true), V(false), or V(null) when not given.
+      type: bool
+    purge_tags:
+      description: The variable as a boolean (V(true) when not given).
+      type: bool
+    adopt:
+      description: The variable as a boolean (V(false) when not given).
+      type: bool
+    cancel_pending_deletion:
+      description: The variable as a boolean (V(false) when not given).
+      type: bool
+    enable_key_rotation:
+      description: The variable as a boolean (V(true) when not given).
+      type: bool
+    audit_fail_on_findings:
+      description: The variable as a boolean (V(true) when not given).
+      type: bool
+    rotation_period_days:
+      description: The variable as a whole number (V(365) when not given).
+      type: int
+    pending_window_days:
+      description: The variable as a whole number (V(30) when not given).
+      type: int
 """
 
 import re
@@ -104,36 +132,38 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycl
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import lifecycle_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import read_items
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.user_values import as_list
 
 _CONTEXT_TAG = re.compile(r"^[A-Za-z0-9]{0,12}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$")
 _URL = re.compile(r"^https?://.+$")
 
+# The booleans and numbers the role reads itself (its own logic, or the audit's): name -> (reader, default).
+# Each is read once here, typed, so that `-e name=false` is false, not the text "false".
+TYPED = {
+    "enabled": (user_values.boolean, None),
+    "purge_tags": (user_values.boolean, True),
+    "adopt": (user_values.boolean, False),
+    "cancel_pending_deletion": (user_values.boolean, False),
+    "enable_key_rotation": (user_values.boolean, True),
+    "audit_fail_on_findings": (user_values.boolean, True),
+    "rotation_period_days": (user_values.integer, 365),
+    "pending_window_days": (user_values.integer, 30),
+}
 
-def as_list(value):
-    """A list as users write one: a list, one string, or a string separated by commas or new lines."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = re.split(r"[,\n]", value)
-    elif not isinstance(value, (list, tuple)):
-        value = [value]
-    return [item.strip() if isinstance(item, str) else item for item in value
-            if not (isinstance(item, str) and not item.strip())]
 
-
-def _account_id(value, name):
-    """(account id as digits or None, error or None)."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, bool):
-        return None, f"{name}={value!r}: must be a 12-digit AWS account ID"
-    if isinstance(value, int):
-        if len(str(value)) == 12:
-            return str(value), None
-        return None, (f"{name}={value}: YAML read the account ID as a number, which loses leading zeros (and reads "
-                      f"one that starts with 0 as octal); quote it, as in {name}: \"012345678901\"")
-    return str(value).strip(), None
+def _typed(v, prefix, errors):
+    """The TYPED variables as Python values; a bad one is reported and read as its default."""
+    out = {}
+    for name, (reader, default) in TYPED.items():
+        try:
+            out[name] = reader(v.get(name), prefix + name, default)
+        except InvalidInput as e:
+            errors.append(str(e))
+            out[name] = default
+    return out
 
 
 def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
@@ -154,8 +184,12 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
                       f"({', '.join(realm_regions)})")
     targets = [r for r in realm_regions if not regions or r in regions]
 
-    account_id, error = _account_id(v.get("account_id"), prefix + "account_id")
-    errors += [error] if error else []
+    try:
+        account_id = user_values.account_id(v.get("account_id"), prefix + "account_id")
+    except InvalidInput as e:
+        errors.append(str(e))
+        account_id = None
+    typed = _typed(v, prefix, errors)
 
     state = v.get("state", "present")
     if state not in ("present", "absent"):
@@ -173,19 +207,18 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
             errors.append(f"{prefix}{name}={value!r}: not {what}")
 
     org_paths = as_list(v.get("org_paths"))
-    options = {key: v.get(key) for key in ("alias", "tags", "rotation_period_days", "description", "policy_template")}
+    options = {key: v.get(key) for key in ("alias", "tags", "description", "policy_template")}
     options.update(state=state if state in ("present", "absent") else "present", org_paths=org_paths,
-                   account_id=account_id)
-    if error is None:
-        errors += key_input_errors(options, prefix=prefix, audit=audit)
-    errors += [] if audit else lifecycle_errors(v, prefix)
+                   account_id=account_id, rotation_period_days=typed["rotation_period_days"])
+    errors += key_input_errors(options, prefix=prefix, audit=audit)
+    errors += [] if audit else lifecycle_errors(dict(v, **typed), prefix)
     alias = v.get("alias")
     reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
-    return {"errors": errors, "realm_regions": realm_regions, "target_regions": targets, "org_paths": org_paths,
-            "account_id": account_id, "policy_template": v.get("policy_template"),
-            "key_items": key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
-                                   options["state"], v.get("enabled")),
-            "read_items": reads, "retire_alias": reads[-1]["alias"] if reads else None}
+    return dict(typed, errors=errors, realm_regions=realm_regions, target_regions=targets, org_paths=org_paths,
+                account_id=account_id, policy_template=v.get("policy_template"),
+                key_items=key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
+                                    options["state"], typed["enabled"]),
+                read_items=reads, retire_alias=reads[-1]["alias"] if reads else None)
 
 
 class FilterModule:

@@ -10,13 +10,12 @@ marked with that run's time. A failed host keeps its last good record too, and i
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import age
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import warning
-
-_ACCOUNT = re.compile(r"^[0-9]{12}$")
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
 
 
 class Host(NamedTuple):
@@ -39,10 +38,10 @@ class Section(NamedTuple):
 
 def account_id_of(value: Any) -> Optional[str]:
     """A valid 12-digit account ID as text, from a string or from a number YAML read; else None."""
-    if isinstance(value, bool) or value is None:
+    try:
+        return user_values.account_id(value, "atlassian_cmk_account_id")
+    except InvalidInput:
         return None
-    text = str(value).strip()
-    return text if _ACCOUNT.match(text) else None
 
 
 def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Dict[str, Any]]:

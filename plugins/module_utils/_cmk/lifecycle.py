@@ -24,7 +24,8 @@ def _full(alias: Any) -> Optional[str]:
 
 
 def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
-    """The role's successor and retire variables, checked against each other and the enrolled alias."""
+    """The role's successor and retire variables, checked against each other and the enrolled alias; ``enabled``
+    and ``pending_window_days`` come typed (the realm_inputs filter reads them)."""
     errors: List[str] = []
     for name in ("successor_alias", "retire_alias"):
         value = v.get(name) or ""
@@ -41,20 +42,14 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
                       "only after another one replaces it")
     if (successor or retire) and v.get("state", "present") != "present":
         errors.append(f"{prefix}state={v.get('state')!r}: successor and retired keys go with state present only")
-    if retire and str(v.get("enabled")).strip().lower() in ("false", "no", "off", "0", "n", "f"):  # -e gives text
-        errors.append(f"{prefix}enabled={v.get('enabled')!r}: retiring the old keys while revoking the enrolled ones would leave "
+    if retire and v.get("enabled") is False:
+        errors.append(f"{prefix}enabled=False: retiring the old keys while revoking the enrolled ones would leave "
                       f"Atlassian without a usable key; revoke in a run without {prefix}retire_alias")
     retire_state = v.get("retire_state", "disabled")
     if retire_state not in RETIRE_STATES:
         errors.append(f"{prefix}retire_state={retire_state!r}: must be disabled or absent")
-    window = v.get("pending_window_days", 30)
-    if isinstance(window, str) and window.isdigit():
-        window = int(window)
-    if isinstance(window, bool) or not isinstance(window, int):
-        errors.append(f"{prefix}pending_window_days={window!r}: must be a number of days")
-    else:
-        bad = check_range("pending_window_days", window, PENDING_WINDOW_DAYS)
-        errors += [str(e.renamed(prefix + "pending_window_days")) for e in bad]
+    bad = check_range("pending_window_days", v.get("pending_window_days", 30), PENDING_WINDOW_DAYS)
+    errors += [str(e.renamed(prefix + "pending_window_days")) for e in bad]
     return errors
 
 

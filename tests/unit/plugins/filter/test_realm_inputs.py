@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import as_list, realm_inputs
+from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import realm_inputs
 
 ORG = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
 ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
@@ -14,25 +14,53 @@ def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, su
             "successor": successor, "retired": False}
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, []),
-    ("eu-west-1", ["eu-west-1"]),
-    ("eu-west-1, eu-central-1", ["eu-west-1", "eu-central-1"]),
-    ("eu-west-1 ,\n eu-central-1\n", ["eu-west-1", "eu-central-1"]),
-    (["eu-west-1 ", "eu-central-1"], ["eu-west-1", "eu-central-1"]),
-    ([], []),
-    ("", []),
-])
-def test_lists_as_users_write_them(value, expected):
-    assert as_list(value) == expected
-
-
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
                    "policy_template": None, "read_items": [], "retire_alias": None,
-                   "key_items": [item("eu-central-1"), item("eu-west-1")]}
+                   "key_items": [item("eu-central-1"), item("eu-west-1")], **DEFAULTS}
+
+
+# The booleans and numbers the role reads itself, as the filter returns them when not given.
+DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "cancel_pending_deletion": False,
+            "enable_key_rotation": True, "audit_fail_on_findings": True, "rotation_period_days": 365,
+            "pending_window_days": 30}
+BOOLEANS = [name for name, value in DEFAULTS.items() if value is None or isinstance(value, bool)]
+NUMBERS = ["rotation_period_days", "pending_window_days"]
+
+
+@pytest.mark.parametrize("text, expected", [("false", False), ("no", False), ("0", False), ("False", False),
+                                            ("true", True), ("yes", True), ("on", True), (1, True)])
+@pytest.mark.parametrize("name", BOOLEANS)
+def test_booleans_given_as_text_are_read_as_ansible_reads_them(name, text, expected):
+    out = realm_inputs(dict(GOOD, **{name: text}))
+    assert out["errors"] == [] and out[name] is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", "ture", 2, 0.5, "", None])
+@pytest.mark.parametrize("name", BOOLEANS)
+def test_a_boolean_that_is_not_one_is_refused_or_left_at_its_default(name, value):
+    out = realm_inputs(dict(GOOD, **{name: value}))
+    if value in ("", None):  # not given
+        assert out["errors"] == [] and out[name] is DEFAULTS[name]
+    else:
+        assert out["errors"] == [f"atlassian_cmk_{name}={value!r}: must be a boolean: true or false (also yes/no, "
+                                 "on/off, 1/0)"]
+
+
+@pytest.mark.parametrize("value", ["abc", 365.0, 90.5, True, "36.5"])
+@pytest.mark.parametrize("name", NUMBERS)
+def test_a_number_given_as_text_float_or_boolean_is_refused_naming_it(name, value):
+    assert realm_inputs(dict(GOOD, **{name: value}))["errors"] == [
+        f"atlassian_cmk_{name}={value!r}: must be a whole number"]
+
+
+@pytest.mark.parametrize("name, text, expected", [("rotation_period_days", "180", 180),
+                                                  ("pending_window_days", "7", 7)])
+def test_a_number_given_as_its_digits_is_read(name, text, expected):
+    out = realm_inputs(dict(GOOD, **{name: text}))
+    assert out["errors"] == [] and out[name] == expected
 
 
 def test_one_region_narrows_the_targets_but_not_the_realm():
@@ -86,7 +114,10 @@ BAD = {
     "pending window": ({"pending_window_days": "45"}, "atlassian_cmk_pending_window_days", "45"),
     "successor with absent": ({"successor_alias": "new", "state": "absent"}, "atlassian_cmk_state", "absent"),
     "retire while revoking": ({"retire_alias": "old", "enabled": False}, "atlassian_cmk_enabled", "False"),
-    "retire while revoking, from -e": ({"retire_alias": "old", "enabled": "false"}, "atlassian_cmk_enabled", "false"),
+    "retire while revoking, from -e": ({"retire_alias": "old", "enabled": "false"}, "atlassian_cmk_enabled", "False"),
+    "short account id": ({"account_id": "12345"}, "atlassian_cmk_account_id", "12345"),
+    "account id lost its zero": ({"account_id": 12345678901}, "atlassian_cmk_account_id", "quote it"),
+    "account id as a boolean": ({"account_id": True}, "atlassian_cmk_account_id", "True"),
 }
 
 
