@@ -18,8 +18,18 @@ description:
     variables from the account's tags.
   - Every Organizations listing is paginated. The calls are C(organizations:DescribeOrganization),
     C(ListRoots), C(ListParents) (for an OU in O(parents)), C(ListAccountsForParent),
-    C(ListOrganizationalUnitsForParent) and, with O(include_tags), one C(ListTagsForResource) per account.
-    They are made with the management account's credentials, or those of a delegated administrator.
+    C(ListOrganizationalUnitsForParent) and, with O(include_tags), one C(ListTagsForResource) per active
+    account under O(parents). They are made with the management account's credentials, or those of a
+    delegated administrator.
+  - Each call is retried on throttling, 5xx answers and dropped connections, as the collection's modules
+    retry theirs (8 tries with jittered backoff); an error after that names the Organizations action.
+  - With O(cache), the cache holds what AWS answered before any filter, under a key made of the options that
+    decide the listing (O(parents), O(recursive), O(include_tags) and the connection options). The filters
+    (O(include_accounts), O(exclude_accounts), O(role_name), O(hostnames)) run on every read, so a change to
+    them takes effect at once.
+  - An inventory source that fails is dropped by Ansible with a warning; the C(cmkops.atlassian_cmk.site)
+    and C(cmkops.atlassian_cmk.audit) playbooks then refuse to run, rather than fall back to the
+    controller's own account.
   - Uses a YAML configuration file whose name ends with C(aws_accounts.yml) or C(aws_accounts.yaml).
 options:
   plugin:
@@ -29,7 +39,8 @@ options:
     type: str
   parents:
     description:
-      - Root or OU IDs whose accounts are listed, for example V(ou-ab12-cdef3456).
+      - Root (V(r-...)) or OU (V(ou-...-...)) IDs whose accounts are listed, for example V(ou-ab12-cdef3456).
+        Anything else is refused before any AWS call.
       - Empty, the organization's root.
     type: list
     elements: str
@@ -39,12 +50,17 @@ options:
     type: bool
     default: true
   include_accounts:
-    description: Only these account IDs, when not empty.
+    description:
+      - Only these account IDs, when not empty. Each must be an C(ACTIVE) account under O(parents), or the
+        inventory fails naming it.
+      - An ID YAML read as a number is taken when it still has its 12 digits, and refused with a hint to quote
+        it otherwise (a leading zero is lost, or the number read as octal).
     type: list
     elements: str
     default: []
   exclude_accounts:
-    description: Never these account IDs.
+    description:
+      - Never these account IDs, read as O(include_accounts) is.
     type: list
     elements: str
     default: []
@@ -92,6 +108,9 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/cmkops-aws-accounts
 """
 
+import hashlib
+import json
+
 try:
     import botocore
 except ImportError:
@@ -101,13 +120,22 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import RETRY_TIMING
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import organization as org
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
+
+# The options that decide what is listed, so the key of a cached listing: a change to any of them lists anew.
+# The filters (include and exclude lists, role_name, hostnames) run on every read, cached or not.
+_LISTING_OPTIONS = ("parents", "recursive", "include_tags", "endpoint_url", "region", "profile", "assume_role_arn")
 
 
 def _why(exc, parents) -> str:
     response = getattr(exc, "response", {})
     code = response.get("Error", {}).get("Code", "")
-    if response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403:
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    if status == 403:
         code = "AccessDeniedException"  # also when the body is not Organizations' JSON
     operation = getattr(exc, "operation_name", "")
     if code == "AWSOrganizationsNotInUseException":
@@ -118,19 +146,42 @@ def _why(exc, parents) -> str:
     if code in ("ParentNotFoundException", "ChildNotFoundException", "InvalidInputException",
                 "OrganizationalUnitNotFoundException"):
         return f"parents={parents!r}: not a root or OU ID of this organization ({code})"
-    return str(exc)
+    where = f"organizations:{operation}" if operation else "AWS Organizations"
+    return f"{where} failed after {RETRY_TIMING['retries']} tries: {exc}"
 
 
 class InventoryModule(AWSInventoryBase):
     NAME = "cmkops.atlassian_cmk.aws_accounts"
     INVENTORY_FILE_SUFFIXES = ("aws_accounts.yml", "aws_accounts.yaml")
 
+    def _read_config_data(self, path):
+        """The file's options, the account IDs, OUs and booleans read as users write them, before any AWS call."""
+        config = super()._read_config_data(path)
+        try:
+            self._choice = {
+                "parents": user_values.parent_ids(self.get_option("parents"), "parents"),
+                "include_accounts": user_values.account_ids(self.get_option("include_accounts"), "include_accounts"),
+                "exclude_accounts": user_values.account_ids(self.get_option("exclude_accounts"), "exclude_accounts"),
+                # Ansible reads a boolean option leniently (text it does not know is false): read what was written.
+                "recursive": user_values.boolean(config.get("recursive"), "recursive", default=True),
+                "include_tags": user_values.boolean(config.get("include_tags"), "include_tags", default=False),
+            }
+        except InvalidInput as e:
+            raise AnsibleError(f"{self.NAME}: {path}: {e}") from None
+        return config
+
+    def get_cache_key(self, path):
+        listing = {name: self.get_option(name) for name in _LISTING_OPTIONS}
+        digest = hashlib.sha256(json.dumps(listing, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        return f"{super().get_cache_key(path)}_{digest}"
+
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache=cache)
-        was_cached, hosts = self.get_cached_result(path, cache)
+        was_cached, listing = self.get_cached_result(path, cache)
         if not was_cached:
-            hosts = self._list()
-            self.update_cached_result(path, cache, hosts)
+            listing = self._list()
+            self.update_cached_result(path, cache, listing)
+        hosts = self._hosts(listing)
         self.inventory.add_group(org.GROUP)
         strict = self.get_option("strict")
         for name, variables in hosts.items():
@@ -142,23 +193,23 @@ class InventoryModule(AWSInventoryBase):
             self._add_host_to_keyed_groups(self.get_option("keyed_groups"), variables, name, strict=strict)
 
     def _list(self):
-        """{host name: variables} of the chosen accounts, from Organizations."""
-        parents = self.get_option("parents")
-        client = self.client("organizations", region=self.region or "us-east-1")
+        """What Organizations says, unfiltered (see org.listing): the part that is cached."""
+        parents = self._choice["parents"]
+        client = self.client("organizations", region=self.region or "us-east-1", config=CLIENT_CONFIG)
         try:
-            org_id = org.organization_id(client)
-            listed = []
-            for parent in parents or org.roots(client):
-                path = org.ancestors(client, parent)
-                listed += org.accounts_under(client, parent, self.get_option("recursive"), path)
-            accounts = org.chosen(listed, self.get_option("include_accounts"), self.get_option("exclude_accounts"))
-            tags = {a["Id"]: org.account_tags(client, a["Id"]) for a in accounts} if self.get_option(
-                "include_tags") else {}
+            return org.listing(client, parents, self._choice["recursive"], self._choice["include_tags"])
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             raise AnsibleError(f"{self.NAME}: {_why(e, parents)}") from e
-        hosts = {}
-        for account in accounts:
-            name = org.hostname(account, self.get_option("hostnames"))
-            hosts[name] = org.host_vars(account, org_id, self.get_option("role_name"), tags.get(account["Id"])
-                                        if self.get_option("include_tags") else None)
-        return hosts
+
+    def _hosts(self, listing):
+        """{host name: variables} of the chosen accounts, by this run's filters."""
+        include, exclude = self._choice["include_accounts"], self._choice["exclude_accounts"]
+        missing = org.not_listed(listing["accounts"], include)
+        if missing:
+            raise AnsibleError(f"{self.NAME}: include_accounts={missing!r}: not an ACTIVE account under parents="
+                               f"{self._choice['parents'] or 'the root'!r}; remove them, or check the IDs")
+        tags = listing["tags"] if self._choice["include_tags"] else None
+        return {org.hostname(account, self.get_option("hostnames")):
+                org.host_vars(account, listing["organization_id"], self.get_option("role_name"),
+                              None if tags is None else tags.get(account["Id"], {}))
+                for account in org.chosen(listing["accounts"], include, exclude)}

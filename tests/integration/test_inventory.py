@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import ORG_PATH, ROOT, ansible_env, run_site
+from harness.proxy import FaultProxy, Rule
 
 PAGE = 20  # AWS's page size for accounts and OUs, and moto's
 
@@ -119,6 +120,82 @@ def test_the_cache_answers_without_calling_aws(moto, org, tmp_path):
     with moto.recording() as calls:
         listed(path, "--flush-cache")
     assert calls.count("ListAccountsForParent") == 1
+
+
+def test_the_cache_holds_what_aws_said_and_the_filters_run_on_every_read(moto, org, tmp_path):
+    cached = dict(cache=True, cache_plugin="ansible.builtin.jsonfile", cache_connection=str(tmp_path / "cache"),
+                  cache_timeout=3600, include_tags=True)
+    eu0, eu1 = org["eu_accounts"]
+    assert sorted(listed(write_inventory(tmp_path, moto, parents=[org["eu"]], **cached))["atlassian_cmk_accounts"]
+                  ["hosts"]) == sorted([eu0, eu1, org["au"]])
+    # An account added to exclude_accounts is gone at once, from the cache, with no call to AWS.
+    with moto.recording() as calls:
+        got = listed(write_inventory(tmp_path, moto, parents=[org["eu"]], exclude_accounts=[eu1], **cached))
+    assert calls.operations() == []
+    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == sorted([eu0, org["au"]])
+    assert got["_meta"]["hostvars"][eu0]["atlassian_cmk_account_tags"] == {"atlassian-cmk-realm": "europe"}
+    # Other parents are another listing: AWS is asked, not the cache of the first.
+    with moto.recording() as calls:
+        got = listed(write_inventory(tmp_path, moto, parents=[org["platform"]], recursive=False, **cached))
+    assert calls.count("ListAccountsForParent") == 1
+    assert list(got["atlassian_cmk_accounts"]["hosts"]) == [org["platform_account"]]
+
+
+def test_account_ids_written_as_yaml_numbers_are_read_as_ids(moto, org, tmp_path):
+    eu0, eu1 = org["eu_accounts"]
+    path = tmp_path / "organization.aws_accounts.yml"
+    # Unquoted, as a user writes them: YAML reads numbers (these IDs have no leading zero).
+    path.write_text(f"plugin: cmkops.atlassian_cmk.aws_accounts\nendpoint_url: {moto.url}\n"
+                    f"parents: [{org['eu']}]\nexclude_accounts: [{int(eu1)}]\n")
+    assert sorted(listed(path)["atlassian_cmk_accounts"]["hosts"]) == sorted([eu0, org["au"]])
+    path.write_text(f"plugin: cmkops.atlassian_cmk.aws_accounts\nendpoint_url: {moto.url}\n"
+                    f"parents: [{org['eu']}]\ninclude_accounts: [{int(eu1)}]\n")
+    assert list(listed(path)["atlassian_cmk_accounts"]["hosts"]) == [eu1]
+
+
+# (options, the option named, the value named): refused before any AWS call.
+BAD_OPTIONS = {
+    "short account id": ({"exclude_accounts": ["12345"]}, "exclude_accounts", "'12345'"),
+    "account id that lost its zero": ({"include_accounts": [12345678901]}, "include_accounts", "12345678901"),
+    "account id as a boolean": ({"include_accounts": [True]}, "include_accounts", "True"),
+    "parent that is no OU": ({"parents": ["ou-ab12"]}, "parents", "'ou-ab12'"),
+    "parent that is an account": ({"parents": ["111122223333"]}, "parents", "'111122223333'"),
+    "recursive as text": ({"recursive": "maybe"}, "recursive", "'maybe'"),
+    "include_tags as a number": ({"include_tags": 2}, "include_tags", "2"),
+}
+
+
+@pytest.mark.parametrize("options, name, value", BAD_OPTIONS.values(), ids=BAD_OPTIONS.keys())
+def test_a_bad_option_is_named_before_any_call(moto, org, tmp_path, options, name, value):
+    with moto.recording() as calls:
+        proc = inventory(write_inventory(tmp_path, moto, **options))
+    assert proc.returncode != 0 and f"{name}={value}: " in proc.stderr, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and calls.operations() == []
+
+
+def test_an_included_account_that_is_not_listed_fails_the_inventory(moto, org, tmp_path):
+    proc = inventory(write_inventory(tmp_path, moto, parents=[org["eu"]], include_accounts=[org["platform_account"]]))
+    assert proc.returncode != 0, proc.stdout[-2000:]
+    assert f"include_accounts=['{org['platform_account']}']: not an ACTIVE account under parents" in proc.stderr
+
+
+def test_throttled_and_failing_calls_are_retried_like_the_modules(moto, org, tmp_path):
+    rules = [Rule("throttle", ops={"ListAccountsForParent"}, calls=[1, 2, 3], code="TooManyRequestsException"),
+             Rule("error500", ops={"ListOrganizationalUnitsForParent"}, calls=[1, 2], code="ServiceException")]
+    with FaultProxy(moto.url, rules, seed=7) as proxy:
+        got = listed(write_inventory(tmp_path, moto, parents=[org["eu"]], endpoint_url=proxy.url))
+        faults = [e for e in proxy.events if e.action != "forwarded"]
+    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == sorted(org["eu_accounts"] + [org["au"]])
+    assert len(faults) == 5
+
+
+def test_an_organizations_call_that_keeps_failing_names_the_action(moto, org, tmp_path):
+    with FaultProxy(moto.url, [Rule("throttle", ops={"ListRoots"}, code="TooManyRequestsException",
+                                          max_count=100)], seed=7) as proxy:
+        proc = inventory(write_inventory(tmp_path, moto, endpoint_url=proxy.url))
+        tries = sum(1 for e in proxy.events if e.operation == "ListRoots")
+    assert proc.returncode != 0 and "organizations:ListRoots failed after 8 tries" in proc.stderr, proc.stderr[-2000:]
+    assert tries == 8
 
 
 def test_errors_say_what_to_do(moto, tmp_path):

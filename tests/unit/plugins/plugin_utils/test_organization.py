@@ -36,3 +36,10 @@ def test_host_variables_in_the_accounts_partition_and_org_path_form():
 def test_host_names():
     assert org.hostname(account("1", name="payments"), "name") == "payments"
     assert org.hostname(account("1", name="payments"), "id") == "1"
+
+
+def test_included_ids_that_are_not_active_accounts_of_the_listing():
+    listed = [account("111111111111"), account("222222222222", state="SUSPENDED")]
+    assert org.not_listed(listed, ["111111111111", "222222222222", "333333333333"]) == ["222222222222",
+                                                                                         "333333333333"]
+    assert org.not_listed(listed, []) == []
