@@ -122,8 +122,10 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInv
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import CLIENT_CONFIG
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import RETRY_TIMING
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import retried
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import organization as org
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.fleet import GROUP
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
 
 # The options that decide what is listed, so the key of a cached listing: a change to any of them lists anew.
@@ -147,7 +149,7 @@ def _why(exc, parents) -> str:
                 "OrganizationalUnitNotFoundException"):
         return f"parents={parents!r}: not a root or OU ID of this organization ({code})"
     where = f"organizations:{operation}" if operation else "AWS Organizations"
-    return f"{where} failed after {RETRY_TIMING['retries']} tries: {exc}"
+    return f"{where} failed after {RETRY_TIMING['retries']} tries: {exc}" if retried(exc) else f"{where}: {exc}"
 
 
 class InventoryModule(AWSInventoryBase):
@@ -182,10 +184,10 @@ class InventoryModule(AWSInventoryBase):
             listing = self._list()
             self.update_cached_result(path, cache, listing)
         hosts = self._hosts(listing)
-        self.inventory.add_group(org.GROUP)
+        self.inventory.add_group(GROUP)
         strict = self.get_option("strict")
         for name, variables in hosts.items():
-            self.inventory.add_host(name, group=org.GROUP)
+            self.inventory.add_host(name, group=GROUP)
             for key, value in variables.items():
                 self.inventory.set_variable(name, key, value)
             self._set_composite_vars(self.get_option("compose"), variables, name, strict=strict)

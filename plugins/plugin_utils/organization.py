@@ -14,7 +14,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.kms import retry
 
-GROUP = "atlassian_cmk_accounts"
 # What an account's host is made of; the rest of ListAccountsForParent's answer is not kept (nor cached).
 _ACCOUNT_FIELDS = ("Id", "Name", "Arn", "State", "Status")
 

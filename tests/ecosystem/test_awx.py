@@ -214,16 +214,20 @@ def test_survey_names_role_variables():
                                                      "atlassian_cmk_alias", "atlassian_cmk_context_tag"}
 
 
-def test_survey_answers_run_the_single_account_template(moto_server, tmp_path, installed):
-    """The job AWX launches from the survey: site.yml, no inventory hosts, the account's AWS credential."""
+def test_survey_answers_run_the_single_account_template(moto_server, tmp_path, installed, controller_tasks):
+    """The job AWX launches from the survey: site.yml, an inventory with no hosts, the template's extra variables
+    and the survey's answers, the account's AWS credential."""
     moto_server.reset()
     spec = json.loads(SURVEY.read_text())
     second = "o-rab3nm4fez/*/ou-ab12-99999999/*"
-    extra = survey_extra_vars(spec, {"atlassian_cmk_org_paths": f"{ORG_PATH},{second}",
-                                     "atlassian_cmk_context_tag": "acme01"})
+    extra = dict(awx_objects(controller_tasks, "job_template")["Atlassian CMK - one account"]["extra_vars"])
+    extra.update(survey_extra_vars(spec, {"atlassian_cmk_org_paths": f"{ORG_PATH},{second}",
+                                          "atlassian_cmk_context_tag": "acme01"}))
     extra.update(atlassian_cmk_endpoint_url=moto_server.url, atlassian_cmk_report_dir=str(tmp_path / "report"))
     (tmp_path / "extra_vars.json").write_text(json.dumps(extra))
-    out = run_playbook(["site.yml", "-e", f"@{tmp_path / 'extra_vars.json'}"], env=awx_job_env(tmp_path, installed))
+    (tmp_path / "hosts.json").write_text(json.dumps({"all": {"hosts": {}}}))  # AWX's inventory of no host
+    out = run_playbook(["site.yml", "-i", str(tmp_path / "hosts.json"), "-e", f"@{tmp_path / 'extra_vars.json'}"],
+                       env=awx_job_env(tmp_path, installed))
     stats = out["global_custom_stats"]["atlassian_cmk_enrollment"]
     (account, entry), = stats.items()
     assert entry["realm"] == "europe" and entry["context_tag"] == "acme01"

@@ -12,10 +12,14 @@ import boto3
 import pytest
 import yaml
 
-from conftest import ORG_PATH, ROOT, ansible_env, run_site
+from conftest import ORG_PATH, ROOT, ansible_env, kms_in, run_site
+from harness.kms_state import customer_keys
 from harness.proxy import FaultProxy, Rule
 
 PAGE = 20  # AWS's page size for accounts and OUs, and moto's
+# What the inventory calls; nothing else, KMS above all, in any account.
+ORGANIZATIONS_READS = {"DescribeOrganization", "ListRoots", "ListParents", "ListAccountsForParent",
+                       "ListOrganizationalUnitsForParent", "ListTagsForResource"}
 
 
 def organizations(moto):
@@ -189,50 +193,46 @@ def test_throttled_and_failing_calls_are_retried_like_the_modules(moto, org, tmp
     assert len(faults) == 5
 
 
-def test_an_organizations_call_that_keeps_failing_names_the_action(moto, org, tmp_path):
-    with FaultProxy(moto.url, [Rule("throttle", ops={"ListRoots"}, code="TooManyRequestsException",
-                                          max_count=100)], seed=7) as proxy:
-        proc = inventory(write_inventory(tmp_path, moto, endpoint_url=proxy.url))
-        tries = sum(1 for e in proxy.events if e.operation == "ListRoots")
-    assert proc.returncode != 0 and "organizations:ListRoots failed after 8 tries" in proc.stderr, proc.stderr[-2000:]
-    assert tries == 8
+def customer_keys_in_realm(moto):
+    return [k for region in ("eu-central-1", "eu-west-1") for k in customer_keys(kms_in(moto, region))]
 
 
-def test_errors_say_what_to_do(moto, tmp_path):
-    proc = inventory(write_inventory(tmp_path, moto))
-    assert proc.returncode != 0 and "Organizations is not enabled" in proc.stderr, proc.stderr[-2000:]
-    organizations(moto).create_organization(FeatureSet="ALL")
-    proc = inventory(write_inventory(tmp_path, moto, parents=["ou-zzzz-00000000"]))
-    assert proc.returncode != 0 and "parents=['ou-zzzz-00000000']: not a root or OU ID" in proc.stderr, proc.stderr[-2000:]
+BAD_OU = {"parents": ["ou-zzzz-00000000"]}
+DENIED = Rule("refuse", ops={"ListRoots"}, status=403, code="AccessDeniedException", max_count=100)
+THROTTLED = Rule("throttle", ops={"ListRoots"}, code="TooManyRequestsException", max_count=100)
+# (playbook, inventory options, fault, faults answered: a denial is final, throttling is retried, the warning)
+BROKEN = {
+    "site, an OU ID with a typo": ("site.yml", BAD_OU, None, 0, "not a root or OU ID of this organization"),
+    "site, denied": ("site.yml", {}, DENIED, 1, "may not call organizations:ListRoots"),
+    "site, throttled": ("site.yml", {}, THROTTLED, 8, "organizations:ListRoots failed after 8 tries"),
+    "audit, an OU ID with a typo": ("audit.yml", BAD_OU, None, 0, "not a root or OU ID of this organization"),
+}
 
 
-def test_site_converges_every_account_of_the_inventory_and_reports_exactly_them(moto, org, tmp_path):
-    path = write_inventory(tmp_path, moto, parents=[org["eu"]], include_tags=True,
-                           compose={"atlassian_cmk_realm": "atlassian_cmk_account_tags['atlassian-cmk-realm']"})
-    report = tmp_path / "report"
-    proc = run_site({"atlassian_cmk_org_paths": [ORG_PATH], "atlassian_cmk_endpoint_url": moto.url,
-                     "atlassian_cmk_report_dir": str(report)}, "-i", str(path), "--forks", "4",
-                    env={"ANSIBLE_INVENTORY_ENABLED": "cmkops.atlassian_cmk.aws_accounts"})
+@pytest.mark.parametrize("playbook, options, fault, answered, warning", BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_inventory_never_falls_back_to_the_controllers_account(moto, org, tmp_path, playbook, options,
+                                                                          fault, answered, warning):
+    with FaultProxy(moto.url, [fault] if fault else [], seed=7) as proxy:
+        path = write_inventory(tmp_path, moto, endpoint_url=proxy.url, **options)
+        with moto.recording() as calls:
+            proc = run_site({"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                             "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "r"),
+                             "atlassian_cmk_audit_dir": str(tmp_path / "a")}, "-i", str(path), playbook=playbook,
+                            env={"ANSIBLE_INVENTORY_ENABLED": "cmkops.atlassian_cmk.aws_accounts"})
+        faults = [e for e in proxy.events if e.action != "forwarded"]
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    assert warning in proc.stderr and f"the inventory ({path}) has no group atlassian_cmk_accounts" in proc.stdout
+    assert len(faults) == answered
+    assert set(calls.operations()) <= ORGANIZATIONS_READS, calls.operations()
+    assert customer_keys_in_realm(moto) == [] and not (tmp_path / "r").exists() and not (tmp_path / "a").exists()
+
+
+def test_an_inventory_without_the_group_runs_the_current_account_only_when_asked(moto, tmp_path):
+    path = tmp_path / "hosts.yml"
+    path.write_text("all:\n  hosts: {}\n")
+    extra = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+             "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "r")}
+    assert run_site(extra, "-i", str(path)).returncode == 2 and customer_keys_in_realm(moto) == []
+    proc = run_site(dict(extra, atlassian_cmk_current_account="true"), "-i", str(path))
     assert proc.returncode == 0, proc.stdout[-3000:]
-    accounts = sorted(org["eu_accounts"] + [org["au"]])
-    assert sorted(p.stem for p in report.glob("*.json")) == accounts
-    for account in accounts:
-        record = json.loads((report / f"{account}.json").read_text())
-        assert record["complete"] and all(f":{account}:key/" in arn for arn in record["key_arns"].values())
-        assert record["realm"] == ("australia" if account == org["au"] else "europe")
-    md = (report / "enrollment.md").read_text()
-    assert all(f"## AWS account {a}" in md for a in accounts) and org["platform_account"] not in md
-
-
-def test_the_shipped_example_lists_the_accounts_with_their_realm(moto, org, tmp_path):
-    example = yaml.safe_load((ROOT / "inventories" / "organization.aws_accounts.yml").read_text())
-    example.update(parents=[org["eu"]], exclude_accounts=[org["eu_accounts"][1]], endpoint_url=moto.url,
-                   cache_connection=str(tmp_path / "cache"))
-    path = tmp_path / "organization.aws_accounts.yml"
-    path.write_text(yaml.safe_dump(example))
-    got = listed(path)
-    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == sorted([org["eu_accounts"][0], org["au"]])
-    assert got["realm_australia"]["hosts"] == [org["au"]]
-    hv = got["_meta"]["hostvars"][org["eu_accounts"][0]]
-    assert hv["atlassian_cmk_realm"] == "europe" and hv["atlassian_cmk_org_paths"] == ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"]
-    assert hv["atlassian_cmk_assume_role_arn"].endswith(":role/atlassian-cmk-admin")
+    assert len(customer_keys_in_realm(moto)) == 2
