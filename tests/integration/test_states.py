@@ -103,6 +103,17 @@ def test_foreign_alias_fails_unless_adopted(module, moto, kms):
     assert module(org_paths=[ORG_PATH])["changed"] is False  # ours now, adopt no longer needed
 
 
+def test_a_key_marked_for_another_alias_is_never_adopted_for_a_second(module, moto, kms):
+    enrolled = module(org_paths=[ORG_PATH])  # alias/atlassian-cmk-key
+    kms.create_alias(AliasName="alias/cmk-2027", TargetKeyId=enrolled["key_id"])  # the successor alias, by mistake
+    with moto.recording() as calls:
+        refused = module(alias="cmk-2027", org_paths=[ORG_PATH], adopt=True)
+    assert refused.failed and "never adopted for a second alias" in refused["msg"], refused
+    assert calls.writes() == []
+    assert key_tags(kms, enrolled["key_id"])["cmkops:atlassian_cmk:alias"] == "alias/atlassian-cmk-key"
+    assert module(org_paths=[ORG_PATH])["changed"] is False  # the enrolled alias still runs as before
+
+
 def test_alias_on_a_key_of_the_wrong_spec_is_refused(module, moto, kms):
     rsa = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/atlassian-cmk-key", TargetKeyId=rsa)

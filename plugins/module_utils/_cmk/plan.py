@@ -57,7 +57,12 @@ def key_problem(current: Mapping[str, Any], desired: Desired) -> Optional[str]:
     where = f"{desired.alias} in {desired.region} points at {meta['Arn']}"
     if meta.get("KeyManager", "CUSTOMER") != "CUSTOMER":
         return f"{where}, an AWS managed key"
-    if current["tags"].get(MARKER_ALIAS) != desired.alias and not desired.adopt:
+    marked_for = current["tags"].get(MARKER_ALIAS)
+    if marked_for and marked_for != desired.alias:
+        return (f"{where}, which this collection manages for {marked_for}; a key is never adopted for a second "
+                f"alias (its ARN would be reported under both): point {desired.alias} at a key of its own, or "
+                "delete the alias to let this collection create one")
+    if marked_for != desired.alias and not desired.adopt:
         return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
                 "set adopt=true (role variable atlassian_cmk_adopt) to manage it, or choose another alias")
     if desired.state == "absent":

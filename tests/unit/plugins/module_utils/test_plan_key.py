@@ -84,10 +84,7 @@ def test_key_spec_is_symmetric_default():
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])
-@pytest.mark.parametrize(
-    "tags",
-    [{}, {"team": "security"}, {MARKER_ALIAS: "alias/another-alias"}, {MARKER_ATTEMPT: ATTEMPT}],
-)
+@pytest.mark.parametrize("tags", [{}, {"team": "security"}, {MARKER_ATTEMPT: ATTEMPT}])
 def test_key_problem_foreign_key_needs_adopt(state, tags):
     problem = key_problem(current(tags=tags), desired(state=state, adopt=False))
     assert problem is not None
@@ -96,9 +93,19 @@ def test_key_problem_foreign_key_needs_adopt(state, tags):
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])
-@pytest.mark.parametrize("tags", [{}, {MARKER_ALIAS: "alias/another-alias"}])
+@pytest.mark.parametrize("tags", [{}, {"team": "security"}])
 def test_key_problem_adopt_true_allows_foreign_key(state, tags):
     assert key_problem(current(tags=tags), desired(state=state, adopt=True)) is None
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+@pytest.mark.parametrize("adopt", [False, True])
+def test_a_key_marked_for_another_alias_is_never_adopted_for_a_second(state, adopt):
+    # The enrolled key behind a successor alias: adopting it would report the enrolled ARN as the successor's.
+    problem = key_problem(current(tags={MARKER_ALIAS: "alias/another-alias"}), desired(state=state, adopt=adopt))
+    assert problem is not None and ARN in problem
+    assert "this collection manages for alias/another-alias" in problem and "never adopted for a second" in problem
+    assert "adopt=true" not in problem
 
 
 @pytest.mark.parametrize("state", ["Enabled", "Disabled"])
