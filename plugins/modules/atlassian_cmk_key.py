@@ -28,8 +28,13 @@ options:
       - V(present) ensures the key; V(absent) schedules the deletion of the aliased key after
         O(pending_window_days). The alias stays until AWS deletes the key, so the key can still be found and
         kept with O(cancel_pending_deletion=true).
+      - V(retired) (since 1.1.0) is re-encryption's last step for a key Atlassian no longer uses. The key is
+        disabled and marked retired in the tag V(cmkops:atlassian_cmk:retired-at); nothing else about it
+        changes, and no key is created. Unlike a revoked key, a retired key raises no warning about Atlassian's
+        10-day and 20-day limits. A key pending deletion is left as it is. O(enabled=true) with
+        O(state=present) enables a retired key again and removes the tag.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, retired]
     default: present
     version_added: 0.1.0
   enabled:
@@ -256,12 +261,21 @@ revoked_at:
   description:
     - When the key was revoked (UTC, ISO 8601), from the marker tag the module sets when it disables the key
       (O(enabled=false)) and removes when it enables it again.
-    - V(unknown) for a key disabled by someone else; null when the key is not disabled.
+    - V(unknown) for a key disabled by someone else; null when the key is not disabled, or is retired
+      (O(state=retired)).
     - Past 10 and again past 20 days the module warns, citing Atlassian's limits for reinstating sites.
   returned: always
   type: str
   sample: "2026-11-30T09:15:00Z"
   version_added: 1.0.0
+retired_at:
+  description:
+    - When the key was retired (UTC, ISO 8601), from the marker tag O(state=retired) sets; null for a key
+      never retired.
+  returned: always
+  type: str
+  sample: "2026-12-02T09:15:00Z"
+  version_added: 1.1.0
 deletion_date:
   description:
     - When AWS deletes a key pending deletion (UTC, ISO 8601); null when the key is not pending deletion.
@@ -291,7 +305,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate
 
 ARGUMENT_SPEC = dict(
     KEY_OPTIONS,
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+    state=dict(type="str", choices=["present", "absent", "retired"], default="present"),
     enabled=dict(type="bool"),
     description=dict(type="str", default="Atlassian Cloud customer-managed key (CMK)"),
     purge_tags=dict(type="bool", default=True),

@@ -109,8 +109,14 @@ key:
       description: The key's tags, the collection's marker tags included.
       type: dict
     revoked_at:
-      description: When a disabled key was revoked (its marker tag), V(unknown) without it; null when not disabled.
+      description:
+        - When a disabled key was revoked (its marker tag), V(unknown) without it; null when not disabled, or
+          when retired.
       type: str
+    retired_at:
+      description: When the key was retired (its marker tag); null for a key never retired.
+      type: str
+      version_added: 1.1.0
     deletion_date:
       description: When AWS deletes a key pending deletion (UTC, ISO 8601); null when not pending deletion.
       type: str

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import utc_text
 from harness.kms_state import alias_target, customer_keys, key_tags
 from conftest import ORG_PATH
@@ -58,11 +60,12 @@ def test_absent_schedules_deletion_once(module, moto, kms):
     assert calls.writes() == []
 
 
-def test_absent_without_a_key_changes_nothing(module, moto, kms):
+@pytest.mark.parametrize("state", ["absent", "retired"])
+def test_absent_or_retired_without_a_key_changes_nothing(module, moto, kms, state):
     with moto.recording() as calls:
-        result = module(state="absent")
+        result = module(state=state)
     assert result["changed"] is False and result["key_arn"] is None
-    assert calls.operations() == ["DescribeKey"]
+    assert calls.operations() == ["DescribeKey"] and customer_keys(kms) == []
 
 
 def test_pending_deletion_fails_unless_cancelled(module, moto, kms):

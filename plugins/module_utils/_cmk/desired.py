@@ -97,7 +97,7 @@ def render(source: PolicySource, account_id: str, region: str) -> dict:
 
 
 def org_paths_needed(params: Mapping[str, Any]) -> bool:
-    if params.get("state") == "absent" or params.get("policy") is not None:
+    if params.get("state") in ("absent", "retired") or params.get("policy") is not None:
         return False
     if params.get("policy_template") is not None:
         return template_uses_org_paths(params["policy_template"])
@@ -106,8 +106,8 @@ def org_paths_needed(params: Mapping[str, Any]) -> bool:
 
 def lint_template(params: Mapping[str, Any], region: Optional[str]) -> List[InvalidInput]:
     """Lint the policy before any AWS call, with a stand-in account (lockout waits for the real one)."""
-    if params.get("state") == "absent":
-        return []
+    if params.get("state") in ("absent", "retired"):
+        return []  # no policy is written
     try:
         policy = render(policy_source(params), STAND_IN_ACCOUNT, region or "us-east-1")
     except InvalidInput as e:

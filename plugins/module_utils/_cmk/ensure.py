@@ -28,8 +28,8 @@ def ensure(run: Run) -> Outcome:
     creation = None
     if current is not None:
         plan = plan_key(run, current)
-    elif run.wanted.state == "absent":
-        plan = _nothing(run)
+    elif run.wanted.state != "present":
+        plan = _nothing(run)  # nothing to retire or delete, and nothing is created for it
     else:
         creation = create.prepare(run)
         plan = creation.plan

@@ -103,8 +103,8 @@ def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, A
             regions.append(region)
     absent = retire_state == "absent"
     return {"refusals": refusals, "regions": regions, "alias": old_alias,
-            "items": [_item(region, old_alias, True, "absent" if absent else "present", None if absent else False,
-                            retired=True) for region in regions],
+            "items": [_item(region, old_alias, True, "absent" if absent else "retired", retired=True)
+                      for region in regions],
             "keys": {region: got["retired"][1] for region, got in by_region.items()}}
 
 

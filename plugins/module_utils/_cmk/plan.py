@@ -16,7 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 
 from .desired import Desired
 from .policy import policy_needs_update
-from .revocation import MARKER_REVOKED, days_after, revoked_at, utc_text, warning
+from .revocation import MARKER_RETIRED, MARKER_REVOKED, days_after, revoked_at, utc_text, warning
 from .validate import MARKER_PREFIX
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
@@ -65,7 +65,7 @@ def key_problem(current: Mapping[str, Any], desired: Desired) -> Optional[str]:
     if marked_for != desired.alias and not desired.adopt:
         return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
                 "set adopt=true (role variable atlassian_cmk_adopt) to manage it, or choose another alias")
-    if desired.state == "absent":
+    if desired.state in ("absent", "retired"):
         return None
     wrong = spec_mismatches(meta)
     if wrong:
@@ -120,6 +120,7 @@ def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: 
         "rotation_period_days": rotation.period_days,
         "tags": dict(tags),
         "revoked_at": revoked_at(metadata["KeyState"], tags),
+        "retired_at": tags.get(MARKER_RETIRED),
         "deletion_date": utc_text(metadata.get("DeletionDate")) if metadata["KeyState"] == "PendingDeletion" else None,
     }
 
@@ -187,8 +188,8 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     if revoking:
         wanted_tags[MARKER_REVOKED] = desired.now  # when Atlassian lost the key: its limits count from here
     to_set, to_remove = tag_changes(current["tags"], wanted_tags, desired.purge_tags)
-    if restoring and MARKER_REVOKED in current["tags"]:
-        to_remove = sorted(to_remove + [MARKER_REVOKED])
+    if restoring:  # enabled again: neither revoked nor retired any more
+        to_remove = sorted(set(to_remove) | {MARKER_REVOKED, MARKER_RETIRED} & set(current["tags"]))
     tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
     tags.update(to_set)
     if to_set:
@@ -218,6 +219,28 @@ def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -
     meta.update(KeyState="PendingDeletion", DeletionDate=days_after(desired.now, desired.pending_window_days))
     after = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
     actions = [("schedule_key_deletion", {"days": desired.pending_window_days})]
+    return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
+
+
+def plan_retired(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
+    """Re-encryption's last step: the key is disabled and marked retired, and nothing else about it changes. A key
+    disabled before keeps its revocation time as its retirement's; a key pending deletion is left as it is."""
+    meta = dict(current["metadata"])
+    tags = dict(current["tags"])
+    actions: List[Action] = []
+    if meta["KeyState"] != "PendingDeletion":
+        if MARKER_RETIRED not in tags:
+            since = tags.get(MARKER_REVOKED) if meta["KeyState"] == "Disabled" else None
+            tags[MARKER_RETIRED] = since or desired.now
+            actions.append(("tag_resource", {"tags": {MARKER_RETIRED: tags[MARKER_RETIRED]}}))
+        if tags.pop(MARKER_REVOKED, None) is not None:
+            actions.append(("untag_resource", {"keys": [MARKER_REVOKED]}))
+        if meta["KeyState"] == "Enabled":
+            actions.append(("disable_key", {}))
+            meta["KeyState"] = "Disabled"
+    before = _result(desired, account_id, current["metadata"], current["policy"], rotation_of(current),
+                     current["tags"])
+    after = _result(desired, account_id, meta, current["policy"], rotation_of(current), tags)
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
 
 

@@ -3,7 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """How long a key has been revoked, pure: the marker tag the module sets when it disables a key, and
 Atlassian's limits. Atlassian can reinstate sites within 10 days of a revocation (with up to an hour of
-data lost); beyond 20 days it may be unable to fully recover them."""
+data lost); beyond 20 days it may be unable to fully recover them.
+
+A key retired after re-encryption is disabled too, on purpose and for good: it carries another marker, and
+Atlassian's limits do not apply to it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any, Mapping, Optional
 from .validate import MARKER_PREFIX
 
 MARKER_REVOKED = MARKER_PREFIX + "revoked-at"
+MARKER_RETIRED = MARKER_PREFIX + "retired-at"
 UNKNOWN = "unknown"  # disabled by someone else: when is not known
 LIMITS = ((20, "Atlassian may be unable to fully recover the sites"),
           (10, "Atlassian can reinstate sites only within 10 days of a revocation"))
@@ -36,8 +40,11 @@ def days_after(now: str, days: int) -> str:
 
 
 def revoked_at(state: Optional[str], tags: Mapping[str, str]) -> Optional[str]:
-    """When a disabled key was revoked (UTC, ISO 8601), "unknown" without the marker, None when not disabled."""
-    return tags.get(MARKER_REVOKED, UNKNOWN) if state == "Disabled" else None
+    """When a disabled key was revoked (UTC, ISO 8601), "unknown" without the marker, None when not disabled
+    or when retired."""
+    if state != "Disabled" or MARKER_RETIRED in tags:
+        return None
+    return tags.get(MARKER_REVOKED, UNKNOWN)
 
 
 def days_revoked(since: Optional[str], now: str) -> Optional[int]:

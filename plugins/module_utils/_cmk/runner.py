@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional
 from . import kms
 from . import sts
 from .desired import Desired
-from .plan import Plan, key_problem, plan_absent, plan_present
+from .plan import Plan, key_problem, plan_absent, plan_present, plan_retired
 from .policy import lint_policy, locks_out
 from .validate import MAX_TAGS, InvalidInput
 
@@ -118,7 +118,8 @@ def plan_key(run: Run, current: Dict[str, Any]) -> Plan:
     problem = key_problem(current, desired)
     if problem:
         raise KeyProblem(problem)
-    plan = (plan_absent if desired.state == "absent" else plan_present)(current, desired, account_id)
+    planner = {"present": plan_present, "absent": plan_absent, "retired": plan_retired}[desired.state]
+    plan = planner(current, desired, account_id)
     if any(name == "put_key_policy" for name, _args in plan.actions):
         run.lint(desired.policy, account_id)
     if len(plan.result["tags"]) > MAX_TAGS:

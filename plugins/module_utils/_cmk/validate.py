@@ -20,7 +20,7 @@ _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 # A KMS key holds at most 50 tags; a live key carries up to 2 of this collection's marker tags.
 MAX_TAGS = 50
-MARKER_TAGS = 3  # the alias the key is for, the creating attempt, and when it was revoked
+MARKER_TAGS = 3  # the alias the key is for, the creating attempt, and when it was revoked or retired
 MAX_USER_TAGS = MAX_TAGS - MARKER_TAGS
 _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$")
 

@@ -23,8 +23,8 @@ def test_an_enabled_successor_lets_the_old_key_retire(retire_state):
     out = retirement(reads(), retire_state)
     absent = retire_state == "absent"
     assert out == {"refusals": [], "regions": ["eu-west-1"], "alias": OLD,
-                   "items": [{"region": "eu-west-1", "alias": OLD, "managed": True, "state": retire_state.replace(
-                       "disabled", "present"), "enabled": None if absent else False, "successor": False, "retired": True}],
+                   "items": [{"region": "eu-west-1", "alias": OLD, "managed": True, "state": "absent" if absent else
+                              "retired", "enabled": None, "successor": False, "retired": True}],
                    "keys": {"eu-west-1": {"key_arn": OLD_ARN, "key_state": "Enabled"}}}
 
 

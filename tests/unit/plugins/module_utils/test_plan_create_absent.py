@@ -1,4 +1,5 @@
-"""Tests for plan_create, creation_tags, plan_absent, and the result every planner returns (result_of)."""
+"""Tests for plan_create, creation_tags, plan_absent, plan_retired, and the result every planner returns
+(result_of)."""
 from __future__ import annotations
 
 import copy
@@ -14,7 +15,10 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_absent
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_create
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_retired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import result_of
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_RETIRED
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_REVOKED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import days_after
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ACCOUNT
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
@@ -119,6 +123,50 @@ def test_creation_tags_markers_override_nothing_of_users():
     assert tags == {"a": "b", MARKER_ALIAS: ALIAS, MARKER_ATTEMPT: ATTEMPT}
 
 
+# ---------------------------------------------------------------- plan_retired
+
+OWN = {MARKER_ALIAS: ALIAS}
+LONG_AGO = "2026-10-01T09:00:00Z"  # past Atlassian's 20 days
+
+# (key state, tags before, actions, tags after): a retired key is disabled and marked, nothing else changes.
+RETIRING = {
+    "an enabled key": ("Enabled", OWN, [("tag_resource", {"tags": {MARKER_RETIRED: NOW}}), ("disable_key", {})],
+                       {**OWN, MARKER_RETIRED: NOW}),
+    "a key disabled by hand": ("Disabled", OWN, [("tag_resource", {"tags": {MARKER_RETIRED: NOW}})],
+                               {**OWN, MARKER_RETIRED: NOW}),
+    "a key retired by 1.0.0 (revoked-at)": (
+        "Disabled", {**OWN, MARKER_REVOKED: LONG_AGO},
+        [("tag_resource", {"tags": {MARKER_RETIRED: LONG_AGO}}), ("untag_resource", {"keys": [MARKER_REVOKED]})],
+        {**OWN, MARKER_RETIRED: LONG_AGO}),
+    "a key retired already": ("Disabled", {**OWN, MARKER_RETIRED: LONG_AGO}, [], {**OWN, MARKER_RETIRED: LONG_AGO}),
+    "a key pending deletion": ("PendingDeletion", OWN, [], OWN),
+}
+
+
+@pytest.mark.parametrize("state, tags, actions, after", RETIRING.values(), ids=RETIRING.keys())
+def test_plan_retired_disables_and_marks_the_key_and_nothing_else(state, tags, actions, after):
+    plan = plan_retired(current(state=state, tags=tags, policy={"drifted": True}, rotation=(False, None)),
+                        desired(state="retired"), ACCOUNT)
+    assert plan.actions == actions and plan.result["tags"] == after
+    assert plan.result["key_state"] == ("PendingDeletion" if state == "PendingDeletion" else "Disabled")
+    assert plan.result["policy"] == {"drifted": True} and plan.result["rotation_enabled"] is False
+    assert plan.result["retired_at"] == after.get(MARKER_RETIRED)
+    # A retired key is no revocation: no age, and no warning about Atlassian's limits.
+    assert plan.result["revoked_at"] is None and plan.warnings == []
+
+
+def test_a_retired_key_left_alone_by_a_present_run_raises_no_revocation_alarm():
+    plan = plan_present(current(state="Disabled", tags={**OWN, MARKER_RETIRED: LONG_AGO}), desired(), ACCOUNT)
+    assert plan.result["revoked_at"] is None and plan.warnings == []
+
+
+def test_enabling_a_retired_key_again_removes_its_mark():
+    plan = plan_present(current(state="Disabled", tags={**OWN, MARKER_RETIRED: LONG_AGO}), desired(enabled=True),
+                        ACCOUNT)
+    assert ("enable_key", {}) in plan.actions and ("untag_resource", {"keys": [MARKER_RETIRED]}) in plan.actions
+    assert plan.result["retired_at"] is None
+
+
 # ---------------------------------------------------------------- one result shape
 
 
@@ -131,6 +179,7 @@ def _plans():
                                         desired(enabled=True, cancel_pending_deletion=True, adopt=True), ACCOUNT),
         "absent": plan_absent(current(), desired(state="absent"), ACCOUNT),
         "absent_nochange": plan_absent(current(state="PendingDeletion"), desired(state="absent"), ACCOUNT),
+        "retired": plan_retired(current(), desired(state="retired"), ACCOUNT),
     }
 
 

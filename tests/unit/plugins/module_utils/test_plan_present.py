@@ -54,7 +54,7 @@ def test_plan_present_no_change_result():
         "key_arn": ARN, "key_id": KEY_ID, "alias": ALIAS, "region": REGION, "account_id": ACCOUNT,
         "key_state": "Enabled", "enabled": True, "description": DESCRIPTION, "policy": POLICY,
         "rotation_enabled": True, "rotation_period_days": 365,
-        "tags": {"team": "security", MARKER_ALIAS: ALIAS}, "revoked_at": None, "deletion_date": None,
+        "tags": {"team": "security", MARKER_ALIAS: ALIAS}, "revoked_at": None, "retired_at": None, "deletion_date": None,
     }
 
 

@@ -1,0 +1,60 @@
+"""Re-encryption's lifecycle through site.yml (moto): retired keys raise no revocation alarm, and a revocation
+covers every key Atlassian may hold. The clock is faked through the marker tags' values, never by sleeping."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from conftest import ORG_PATH, kms_in, run_site
+from harness.kms_state import key_tags
+
+ACCOUNT = "123456789012"  # moto's account for any static credentials
+EUROPE = ("eu-central-1", "eu-west-1")
+MARKERS = ("cmkops:atlassian_cmk:revoked-at", "cmkops:atlassian_cmk:retired-at")
+
+
+def ago(days: int) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days, hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def site(moto, tmp_path, **variables):
+    extra = dict({"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                  "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path)}, **variables)
+    proc = run_site(extra)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    return proc
+
+
+def key_of(moto, region, alias):
+    return kms_in(moto, region).describe_key(KeyId=f"alias/{alias}")["KeyMetadata"]
+
+
+def test_retired_keys_raise_no_revocation_alarm_and_show_state_and_deletion_date(moto, tmp_path):
+    site(moto, tmp_path)
+    site(moto, tmp_path, atlassian_cmk_successor_alias="cmk-2027")
+    promote = {"atlassian_cmk_alias": "cmk-2027", "atlassian_cmk_retire_alias": "atlassian-cmk-key"}
+    site(moto, tmp_path, **promote)
+    for region in EUROPE:  # 21 days later, by the retirement's own marker
+        old = key_of(moto, region, "atlassian-cmk-key")
+        kms = kms_in(moto, region)
+        for marker in MARKERS:
+            if marker in key_tags(kms, old["KeyId"]):
+                kms.tag_resource(KeyId=old["KeyId"], Tags=[{"TagKey": marker, "TagValue": ago(21)}])
+
+    proc = site(moto, tmp_path, **promote)  # the promote command, run again
+    assert "more than 20 days" not in proc.stdout + proc.stderr and "recover the sites" not in proc.stdout + proc.stderr
+    md = (tmp_path / "enrollment.md").read_text()
+    assert "more than 10 days" not in md and "recover the sites" not in md
+    record = json.loads((tmp_path / f"{ACCOUNT}.json").read_text())
+    assert [(k["region"], k["key_state"], k["deletion_date"]) for k in record["retired_keys"]] == [
+        (region, "Disabled", None) for region in EUROPE]
+    for region in EUROPE:
+        assert key_of(moto, region, "atlassian-cmk-key")["KeyState"] == "Disabled"
+        assert key_of(moto, region, "cmk-2027")["KeyState"] == "Enabled"
+
+    site(moto, tmp_path, atlassian_cmk_alias="cmk-2027", atlassian_cmk_retire_alias="atlassian-cmk-key",
+         atlassian_cmk_retire_state="absent", atlassian_cmk_pending_window_days=7)
+    record = json.loads((tmp_path / f"{ACCOUNT}.json").read_text())
+    assert all(k["key_state"] == "PendingDeletion" and k["deletion_date"] for k in record["retired_keys"])
+    assert "deleted by AWS on" in (tmp_path / "enrollment.md").read_text()
