@@ -16,7 +16,7 @@ description:
   - Every region of the realm is reported. A region without a key has a V(null) ARN, and the enrolment is
     complete only when every region has an C(Enabled) key.
   - During a re-encryption it also gives the successor alias's ARNs, to send Atlassian with the request, and
-    the keys of the retired alias.
+    their state, since a revocation disables them too; and the keys of the retired alias.
   - The C(cmkops.atlassian_cmk.realm_keys) role sets its facts and stats from this filter.
 options:
   _input:
@@ -70,8 +70,9 @@ _value:
       description: >-
         What the enrolment holds for the account: V(realm), V(alias), V(context_tag), V(key_arns)
         (region to ARN), V(complete), V(successor_alias) and V(successor_key_arns) (region to ARN; V(null)
-        and an empty dictionary without a successor), and V(retired_keys) (V(region), V(alias), V(key_arn),
-        V(key_state) and V(deletion_date) of each retired key; empty when the run retired none).
+        and an empty dictionary without a successor), V(successor_keys) (V(region), V(key_arn), V(key_state) and
+        V(revoked_at) of each successor key: a revocation covers them), and V(retired_keys) (V(region), V(alias),
+        V(key_arn), V(key_state) and V(deletion_date) of each retired key; empty when the run retired none).
       type: dict
 """
 
@@ -105,6 +106,8 @@ def realm_enrollment(results, realm, context_tag="", account_id=None, retirement
         "complete": bool(keys) and all(key["key_state"] == "Enabled" for key in keys.values()),
         "successor_alias": next((r["item"]["alias"] for r in results if r["item"]["successor"]), None),
         "successor_key_arns": {region: key["key_arn"] for region, key in successors.items()},
+        "successor_keys": [{"region": region, "key_arn": key["key_arn"], "key_state": key["key_state"],
+                            "revoked_at": key["revoked_at"]} for region, key in successors.items()],
         "retired_keys": retired_keys(retirement, results) if retirement else [],
     }
     return {"account_id": accounts[0] if accounts else (account_id or None), "keys": keys,

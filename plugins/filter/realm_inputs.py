@@ -85,7 +85,15 @@ _value:
       description:
         - The role's ensure loop, one item per region of the realm and alias, each with V(region), V(alias)
           (with the V(alias/) prefix), V(managed) (false for a region only read), V(state), V(enabled)
-          (V(null) to leave it), V(successor) and V(retired); the enrolled alias's items come first.
+          (V(null) to leave it), V(successor), V(retired) and V(successor_alias) (what an enrolled key records
+          as its successor, V(null) to leave it); the enrolled alias's items come first. The successor's items
+          get the enrolled ones' V(enabled): a revocation covers every key Atlassian may hold.
+      type: list
+      elements: dict
+    successor_reads:
+      description:
+        - What a revoking or restoring run (V(enabled) given) reads before any write, one item per managed region,
+          each with V(region) and V(alias): the enrolled keys, for the successor each one records. Empty otherwise.
       type: list
       elements: dict
     read_items:
@@ -131,6 +139,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors im
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import key_items
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import lifecycle_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import read_items
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import successor_reads
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
@@ -218,7 +227,8 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
                 account_id=account_id, policy_template=v.get("policy_template"),
                 key_items=key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
                                     options["state"], typed["enabled"]),
-                read_items=reads, retire_alias=reads[-1]["alias"] if reads else None)
+                read_items=reads, retire_alias=reads[-1]["alias"] if reads else None,
+                successor_reads=[] if audit else successor_reads(targets, alias, typed["enabled"]))
 
 
 class FilterModule:

@@ -56,7 +56,7 @@ options:
     description:
       - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
         prefix are refused.
-      - At most 47 tags, since a KMS key holds 50 and the collection's marker tags take up to 3; with
+      - At most 46 tags, since a KMS key holds 50 and the collection's marker tags take up to 4; with
         O(purge_tags=false) the key's other tags count too. Values are strings or numbers.
       - Unset leaves the key's tags alone.
     type: dict
@@ -92,6 +92,15 @@ options:
     type: bool
     default: false
     version_added: 0.1.0
+  successor_alias:
+    description:
+      - Re-encryption. The alias of the key that is to take over from this one (its successor), recorded on this
+        key in the tag V(cmkops:atlassian_cmk:successor), with or without the V(alias/) prefix. The
+        C(cmkops.atlassian_cmk.realm_keys) role reads it when it revokes this key, and revokes the successor too,
+        since its ARN has been sent to Atlassian.
+      - Unset leaves the tag as it is.
+    type: str
+    version_added: 1.1.0
   bypass_policy_lockout_safety_check:
     description:
       - Write a policy even when no statement lets the account's root or the caller call
@@ -268,6 +277,12 @@ revoked_at:
   type: str
   sample: "2026-11-30T09:15:00Z"
   version_added: 1.0.0
+successor_alias:
+  description: The alias of the key's successor, from the marker tag O(successor_alias) sets; null without one.
+  returned: always
+  type: str
+  sample: "alias/atlassian-cmk-2027"
+  version_added: 1.1.0
 retired_at:
   description:
     - When the key was retired (UTC, ISO 8601), from the marker tag O(state=retired) sets; null for a key
@@ -312,6 +327,7 @@ ARGUMENT_SPEC = dict(
     pending_window_days=dict(type="int", default=30),
     cancel_pending_deletion=dict(type="bool", default=False),
     adopt=dict(type="bool", default=False),
+    successor_alias=dict(type="str"),
     bypass_policy_lockout_safety_check=dict(type="bool", default=False),
     allow_wildcard_principal=dict(type="bool", default=False),
 )

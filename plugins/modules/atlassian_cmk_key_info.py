@@ -117,6 +117,10 @@ key:
       description: When the key was retired (its marker tag); null for a key never retired.
       type: str
       version_added: 1.1.0
+    successor_alias:
+      description: The alias of the key's successor (its marker tag); null without one.
+      type: str
+      version_added: 1.1.0
     deletion_date:
       description: When AWS deletes a key pending deletion (UTC, ISO 8601); null when not pending deletion.
       type: str

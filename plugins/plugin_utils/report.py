@@ -64,6 +64,7 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
         "complete": entry["complete"],
         "successor_alias": entry.get("successor_alias"),
         "successor_key_arns": dict(entry.get("successor_key_arns") or {}),
+        "successor_keys": list(entry.get("successor_keys") or []),
         "retired_keys": list(entry.get("retired_keys") or []),
         "written_at": written_at,
         "check_mode": check_mode,
@@ -109,13 +110,25 @@ def _notes(section: Section) -> List[str]:
     return notes
 
 
+def _state(key: Mapping[str, Any], written_at: str) -> str:
+    """What follows a key's ARN: its state unless Enabled, and a revocation's age, with Atlassian's limits."""
+    state = "" if key.get("key_state") in ("Enabled", None) else f" — key state: {key['key_state']}"
+    if key.get("revoked_at"):
+        state += f", revoked at {age(key['revoked_at'], written_at)}"
+        late = warning(key["region"], key["revoked_at"], written_at)
+        state += f". **Warning: {late}.**" if late else ""
+    return state
+
+
 def _lifecycle_lines(record: Dict[str, Any]) -> List[str]:
     """Re-encryption: the successor keys to send Atlassian, and the keys retired after it."""
     lines = []
     if record.get("successor_key_arns"):
         lines += ["", f"### Successor keys ({record['successor_alias']}): send these ARNs to Atlassian with the "
                   "re-encryption request", ""]
+        states = {key["region"]: key for key in record.get("successor_keys") or []}
         lines += [f"- KMS key ARN, {region}: " + (f"`{arn}`" if arn else "(no key)")
+                  + _state(states.get(region, {}), record["written_at"])
                   for region, arn in record["successor_key_arns"].items()]
     if record.get("retired_keys"):
         lines += ["", "### Retired keys (no longer enrolled)", ""]
@@ -144,12 +157,7 @@ def render_markdown(report: List[Section], generated_at: str) -> str:
                   f"- Realm: {_title(record['realm'])} ({regions})"]
         for key in record["keys"]:
             arn = f"`{key['key_arn']}`" if key["key_arn"] else "(no key)"
-            state = "" if key.get("key_state") in ("Enabled", None) else f" — key state: {key['key_state']}"
-            if key.get("revoked_at"):
-                state += f", revoked at {age(key['revoked_at'], record['written_at'])}"
-                late = warning(key["region"], key["revoked_at"], record["written_at"])
-                state += f". **Warning: {late}.**" if late else ""
-            lines.append(f"- KMS key ARN, {key['region']}: {arn}{state}")
+            lines.append(f"- KMS key ARN, {key['region']}: {arn}{_state(key, record['written_at'])}")
         tag = f"`{record['context_tag']}`" if record.get("context_tag") else "(not chosen yet)"
         lines += [f"- Context tag: {tag}", f"- Inventory host: {record['host']}"]
         lines += _lifecycle_lines(record)
@@ -176,8 +184,11 @@ def render_table(report: List[Section]) -> List[str]:
                 continue
         for key in s.record["keys"]:
             rows.append((label, key["region"], key.get("key_state") or "MISSING", key.get("key_arn") or "-"))
+        states = {key["region"]: key.get("key_state") for key in s.record.get("successor_keys") or []}
         for region, arn in (s.record.get("successor_key_arns") or {}).items():
-            rows.append((label, region, "SUCCESSOR", arn or "-"))
+            state = states.get(region)
+            rows.append((label, region, "SUCCESSOR" + (f" {state}" if state not in ("Enabled", None) else ""),
+                         arn or "-"))
         for key in s.record.get("retired_keys") or []:
             rows.append((label, key["region"], f"RETIRED {key.get('key_state') or 'MISSING'}", key.get("key_arn") or "-"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(3)]

@@ -58,3 +58,30 @@ def test_retired_keys_raise_no_revocation_alarm_and_show_state_and_deletion_date
     record = json.loads((tmp_path / f"{ACCOUNT}.json").read_text())
     assert all(k["key_state"] == "PendingDeletion" and k["deletion_date"] for k in record["retired_keys"])
     assert "deleted by AWS on" in (tmp_path / "enrollment.md").read_text()
+
+
+def test_a_revocation_covers_the_successor_keys_sent_to_atlassian(moto, tmp_path):
+    site(moto, tmp_path)
+    site(moto, tmp_path, atlassian_cmk_successor_alias="cmk-2027")  # its ARNs go to Atlassian
+
+    # The emergency revoke, as docs/lifecycle.md gives it: no successor variable in the run.
+    site(moto, tmp_path, atlassian_cmk_enabled="false")
+    for region in EUROPE:
+        for alias in ("atlassian-cmk-key", "cmk-2027"):
+            key = key_of(moto, region, alias)
+            assert key["KeyState"] == "Disabled", (region, alias)
+            assert MARKERS[0] in key_tags(kms_in(moto, region), key["KeyId"]), (region, alias)
+    record = json.loads((tmp_path / f"{ACCOUNT}.json").read_text())
+    assert [(k["region"], k["key_state"]) for k in record["successor_keys"]] == [(r, "Disabled") for r in EUROPE]
+    md = (tmp_path / "enrollment.md").read_text()
+    assert md.count("— key state: Disabled, revoked at") == 4  # two enrolled keys and two successors
+
+    # Restoring enables what it names: the enrolled keys, then the successors when the run names them; until
+    # then the report shows them disabled.
+    site(moto, tmp_path, atlassian_cmk_enabled=True)
+    assert [key_of(moto, r, "atlassian-cmk-key")["KeyState"] for r in EUROPE] == ["Enabled", "Enabled"]
+    assert [key_of(moto, r, "cmk-2027")["KeyState"] for r in EUROPE] == ["Disabled", "Disabled"]
+    record = json.loads((tmp_path / f"{ACCOUNT}.json").read_text())
+    assert [(k["region"], k["key_state"]) for k in record["successor_keys"]] == [(r, "Disabled") for r in EUROPE]
+    site(moto, tmp_path, atlassian_cmk_enabled=True, atlassian_cmk_successor_alias="cmk-2027")
+    assert [key_of(moto, r, "cmk-2027")["KeyState"] for r in EUROPE] == ["Enabled", "Enabled"]

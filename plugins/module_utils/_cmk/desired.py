@@ -42,6 +42,7 @@ class Desired:
     policy_source: "PolicySource"
     policy: Optional[dict] = None  # rendered for one account by for_account
     now: str = ""  # the run's UTC time (ISO 8601): a revocation's marker, and its age
+    successor_alias: Optional[str] = None  # recorded on the key, so that revoking it revokes the successor too
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], region: str, now: Optional[str] = None) -> "Desired":
@@ -65,6 +66,7 @@ class Desired:
             bypass_lockout=params["bypass_policy_lockout_safety_check"],
             allow_wildcard=params["allow_wildcard_principal"],
             policy_source=policy_source(params),
+            successor_alias=alias_name(params["successor_alias"]) if params.get("successor_alias") else None,
         )
 
     def for_account(self, account_id: str) -> "Desired":

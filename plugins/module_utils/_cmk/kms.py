@@ -78,13 +78,13 @@ class _Retry(AWSRetry):
 
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}  # retries: tries in all
 retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
+_retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
 
 
 def retried(error: Exception) -> bool:
     """Whether ``retry`` retried this error until it gave up (throttling, 5xx, a dropped connection)."""
     return isinstance(error, _RETRIED_EXCEPTIONS) and _Retry.found(_Retry.status_code_from_exception(error),
                                                                    _TRANSIENT)
-_retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
 
 
 def account_of(arn: str) -> str:

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: cmkops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Re-encryption onto successor keys, pure: which aliases a run ensures, and whether and where the old
-alias's keys may be retired.
+"""Re-encryption onto successor keys, pure: which aliases a run ensures, which successor keys a revocation
+covers, and whether and where the old alias's keys may be retired.
 
 Atlassian re-encrypts a customer's data onto new keys on request, and warns that this leaves the old keys,
 and the backups they protect, non-functional. So the new keys are made first (the successor alias), sent
@@ -54,21 +54,42 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
 
 
 def _item(region: str, alias: Optional[str], managed: bool, state: str = "present", enabled: Optional[bool] = None,
-          successor: bool = False, retired: bool = False) -> Dict[str, Any]:
+          successor: bool = False, retired: bool = False, successor_alias: Optional[str] = None) -> Dict[str, Any]:
     """One run of the role's ensure loop: the region, the alias, and what the module is asked there. A region
-    not managed is only read: the role runs the module in check mode, asking no state change."""
+    not managed is only read: the role runs the module in check mode, asking no state change. An enrolled key
+    records its ``successor_alias``, so that revoking it later revokes the successor too."""
     return {"region": region, "alias": alias, "managed": managed, "state": state if managed else "present",
-            "enabled": enabled if managed else None, "successor": successor, "retired": retired}
+            "enabled": enabled if managed else None, "successor": successor, "retired": retired,
+            "successor_alias": successor_alias if managed else None}
 
 
 def key_items(regions: List[str], targets: List[str], alias: Any, successor: Any, state: str,
               enabled: Optional[bool]) -> List[Dict[str, Any]]:
-    """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's, which
-    gets no state change (it is made enabled, and a revocation is the enrolled keys')."""
-    items = [_item(region, _full(alias), region in targets, state, enabled) for region in regions]
+    """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's. Atlassian may
+    hold both (the successor's ARN has been sent), so a revocation or a restoration covers both."""
+    items = [_item(region, _full(alias), region in targets, state, enabled, successor_alias=_full(successor))
+             for region in regions]
     if _full(successor):
-        items += [_item(region, _full(successor), region in targets, successor=True) for region in regions]
+        items += [_item(region, _full(successor), region in targets, enabled=enabled, successor=True)
+                  for region in regions]
     return items
+
+
+def successor_reads(targets: List[str], alias: Any, enabled: Optional[bool]) -> List[Dict[str, Any]]:
+    """What a revoking or restoring run reads first: the enrolled alias in each region it manages, for the
+    successor its key records (the module's successor_alias)."""
+    return [{"region": region, "alias": _full(alias)} for region in targets] if enabled is not None else []
+
+
+def recorded_successors(reads: List[Mapping[str, Any]], successor: Any, enabled: Optional[bool]
+                        ) -> List[Dict[str, Any]]:
+    """From the atlassian_cmk_key_info results of ``successor_reads``: the ensure loop's items for the successor
+    keys the enrolled keys record, besides ``successor`` (the run's own, already in the loop). A revocation
+    disables them with the enrolled keys; a restoration leaves them as they are and reports them (a successor is
+    enabled again only by a run that names it, so that a successor abandoned and retired stays disabled)."""
+    found = [(read["item"]["region"], (read.get("key") or {}).get("successor_alias")) for read in reads]
+    return [_item(region, alias, True, enabled=False if enabled is False else None, successor=True)
+            for region, alias in found if alias and alias != _full(successor)]
 
 
 def read_items(regions: List[str], alias: Any, retire: Any) -> List[Dict[str, Any]]:

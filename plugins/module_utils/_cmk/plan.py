@@ -22,6 +22,7 @@ from .validate import MARKER_PREFIX
 MARKER_ALIAS = MARKER_PREFIX + "alias"
 MARKER_ATTEMPT = MARKER_PREFIX + "attempt"
 MARKER_SUPERSEDED = MARKER_PREFIX + "superseded-by"
+MARKER_SUCCESSOR = MARKER_PREFIX + "successor"  # the alias of the key that re-encryption moves Atlassian onto
 
 KEY_SPEC = {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS", "MultiRegion": False}
 
@@ -121,6 +122,7 @@ def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: 
         "tags": dict(tags),
         "revoked_at": revoked_at(metadata["KeyState"], tags),
         "retired_at": tags.get(MARKER_RETIRED),
+        "successor_alias": tags.get(MARKER_SUCCESSOR),
         "deletion_date": utc_text(metadata.get("DeletionDate")) if metadata["KeyState"] == "PendingDeletion" else None,
     }
 
@@ -185,6 +187,8 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) 
     wanted_tags = dict(desired.tags)
     if current["tags"].get(MARKER_ALIAS) != desired.alias:
         wanted_tags[MARKER_ALIAS] = desired.alias  # adopted: ours from now on
+    if desired.successor_alias:
+        wanted_tags[MARKER_SUCCESSOR] = desired.successor_alias
     if revoking:
         wanted_tags[MARKER_REVOKED] = desired.now  # when Atlassian lost the key: its limits count from here
     to_set, to_remove = tag_changes(current["tags"], wanted_tags, desired.purge_tags)
@@ -246,7 +250,8 @@ def plan_retired(current: Mapping[str, Any], desired: Desired, account_id: str) 
 
 def creation_tags(desired: Desired, attempt: str) -> Dict[str, str]:
     """A new key's tags: the user's and the markers that make creation crash- and race-safe."""
-    return dict(desired.tags, **{MARKER_ALIAS: desired.alias, MARKER_ATTEMPT: attempt})
+    successor = {MARKER_SUCCESSOR: desired.successor_alias} if desired.successor_alias else {}
+    return dict(desired.tags, **{MARKER_ALIAS: desired.alias, MARKER_ATTEMPT: attempt}, **successor)
 
 
 def plan_create(desired: Desired, account_id: str, attempt: str) -> Plan:

@@ -18,9 +18,10 @@ _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}(/(\*|r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))*/\*$")
 _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
-# A KMS key holds at most 50 tags; a live key carries up to 2 of this collection's marker tags.
+# A KMS key holds at most 50 tags, up to MARKER_TAGS of them this collection's markers.
 MAX_TAGS = 50
-MARKER_TAGS = 3  # the alias the key is for, the creating attempt, and when it was revoked or retired
+# The alias the key is for, the creating attempt, when it was revoked or retired, and its successor's alias.
+MARKER_TAGS = 4
 MAX_USER_TAGS = MAX_TAGS - MARKER_TAGS
 _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$")
 
@@ -142,6 +143,10 @@ def check_params(params: Mapping[str, Any], org_paths_needed: bool) -> List[Inva
         return params.get(option) is not None
 
     errors = check_alias(params["alias"]) if given("alias") else []
+    if given("successor_alias"):
+        errors += [e.renamed("successor_alias") for e in check_alias(params["successor_alias"])]
+        if given("alias") and not errors and alias_name(params["successor_alias"]) == alias_name(params["alias"]):
+            errors.append(InvalidInput("successor_alias", params["successor_alias"], "is the key's own alias"))
     errors += check_account_id(params.get("account_id"))
     errors += check_org_paths(params.get("org_paths"), org_paths_needed)
     errors += check_via_services(params["via_services"]) if given("via_services") else []

@@ -9,16 +9,16 @@ ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
 GOOD = {"realm": "europe", "org_paths": [ORG], "alias": "atlassian-cmk-key"}
 
 
-def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, successor=False):
+def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, successor=False, successor_alias=None):
     return {"region": region, "alias": alias, "managed": managed, "state": "present", "enabled": enabled,
-            "successor": successor, "retired": False}
+            "successor": successor, "retired": False, "successor_alias": successor_alias}
 
 
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
-                   "policy_template": None, "read_items": [], "retire_alias": None,
+                   "policy_template": None, "read_items": [], "retire_alias": None, "successor_reads": [],
                    "key_items": [item("eu-central-1"), item("eu-west-1")], **DEFAULTS}
 
 
@@ -131,12 +131,14 @@ def test_each_bad_variable_is_named_with_its_value(variables, name, value):
 def test_a_successor_follows_the_enrolled_alias_in_every_region_of_the_realm():
     out = realm_inputs(dict(GOOD, regions="eu-west-1", successor_alias="cmk-2027", enabled=False))
     assert out["errors"] == []
-    # Only the managed region is asked a change, and only the enrolled key is revoked.
+    # Only the managed region is asked a change; the revocation covers the successor too, which the enrolled key
+    # records, and the enrolled keys are read first for the successors they record.
     assert out["key_items"] == [
-        item("eu-central-1", managed=False), item("eu-west-1", enabled=False),
+        item("eu-central-1", managed=False), item("eu-west-1", enabled=False, successor_alias="alias/cmk-2027"),
         item("eu-central-1", "alias/cmk-2027", managed=False, successor=True),
-        item("eu-west-1", "alias/cmk-2027", successor=True),
+        item("eu-west-1", "alias/cmk-2027", enabled=False, successor=True),
     ]
+    assert out["successor_reads"] == [{"region": "eu-west-1", "alias": "alias/atlassian-cmk-key"}]
 
 
 def test_retiring_reads_both_aliases_in_the_managed_regions_only():

@@ -26,7 +26,7 @@ NOW = "2026-12-01T09:00:00Z"  # the run's clock
 
 RESULT_KEYS = {
     "key_arn", "key_id", "alias", "region", "account_id", "key_state", "enabled", "description", "policy",
-    "rotation_enabled", "rotation_period_days", "tags", "revoked_at", "retired_at", "deletion_date",
+    "rotation_enabled", "rotation_period_days", "tags", "revoked_at", "retired_at", "successor_alias", "deletion_date",
 }
 VIEW_KEYS = {"key_state", "enabled", "description", "policy", "rotation_enabled", "rotation_period_days", "tags"}
 

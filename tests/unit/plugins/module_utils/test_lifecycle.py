@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import retirement
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import recorded_successors
 
 NEW, OLD = "alias/cmk-2027", "alias/atlassian-cmk-key"
 NEW_ARN = "arn:aws:kms:eu-west-1:111122223333:key/new"
@@ -24,7 +25,8 @@ def test_an_enabled_successor_lets_the_old_key_retire(retire_state):
     absent = retire_state == "absent"
     assert out == {"refusals": [], "regions": ["eu-west-1"], "alias": OLD,
                    "items": [{"region": "eu-west-1", "alias": OLD, "managed": True, "state": "absent" if absent else
-                              "retired", "enabled": None, "successor": False, "retired": True}],
+                              "retired", "enabled": None, "successor": False, "retired": True,
+                              "successor_alias": None}],
                    "keys": {"eu-west-1": {"key_arn": OLD_ARN, "key_state": "Enabled"}}}
 
 
@@ -49,3 +51,22 @@ def test_a_region_without_an_old_key_has_nothing_to_retire():
 def test_an_old_key_pending_deletion_is_left_alone_when_disabling(retire_state, acts):
     out = retirement(reads(old=(OLD_ARN, "PendingDeletion")), retire_state)
     assert out["regions"] == (["eu-west-1"] if acts else [])
+
+
+def enrolled_read(region, successor):
+    key = None if successor is False else {"key_arn": OLD_ARN, "successor_alias": successor}
+    return {"item": {"region": region, "alias": "alias/atlassian-cmk-key"}, "key": key}
+
+
+def successor_item(region, enabled):
+    return {"region": region, "alias": "alias/cmk-2027", "managed": True, "state": "present", "enabled": enabled,
+            "successor": True, "retired": False, "successor_alias": None}
+
+
+def test_a_revocation_covers_the_successors_the_enrolled_keys_record_and_a_restoration_reports_them():
+    reads = [enrolled_read("eu-central-1", "alias/cmk-2027"), enrolled_read("eu-west-1", None),
+             enrolled_read("ap-south-1", False)]
+    assert recorded_successors(reads, None, False) == [successor_item("eu-central-1", False)]
+    assert recorded_successors(reads, None, True) == [successor_item("eu-central-1", None)]
+    # The run's own successor is in the loop already.
+    assert recorded_successors(reads, "cmk-2027", False) == []

@@ -7,7 +7,9 @@ import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUCCESSOR
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUPERSEDED
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import creation_tags
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_REVOKED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import MARKER_PREFIX
@@ -54,7 +56,7 @@ def test_plan_present_no_change_result():
         "key_arn": ARN, "key_id": KEY_ID, "alias": ALIAS, "region": REGION, "account_id": ACCOUNT,
         "key_state": "Enabled", "enabled": True, "description": DESCRIPTION, "policy": POLICY,
         "rotation_enabled": True, "rotation_period_days": 365,
-        "tags": {"team": "security", MARKER_ALIAS: ALIAS}, "revoked_at": None, "retired_at": None, "deletion_date": None,
+        "tags": {"team": "security", MARKER_ALIAS: ALIAS}, "revoked_at": None, "retired_at": None, "successor_alias": None, "deletion_date": None,
     }
 
 
@@ -323,3 +325,27 @@ def test_plan_present_does_not_mutate_inputs():
     cur_copy, want_copy = copy.deepcopy(cur), copy.deepcopy(want)
     plan_present(cur, want, ACCOUNT)
     assert cur == cur_copy and want == want_copy
+
+
+# ---------------------------------------------------------------- the successor's alias, recorded on the key
+
+
+def test_the_successor_alias_is_recorded_on_the_key_once():
+    successor = "alias/cmk-2027"
+    plan = plan_present(current(), desired(successor_alias=successor), ACCOUNT)
+    assert ("tag_resource", {"tags": {MARKER_SUCCESSOR: successor}}) in plan.actions
+    assert plan.result["successor_alias"] == successor
+    again = plan_present(current(tags={**current()["tags"], MARKER_SUCCESSOR: successor}),
+                         desired(successor_alias=successor), ACCOUNT)
+    assert again.actions == [] and again.result["successor_alias"] == successor
+
+
+def test_unset_the_successor_alias_stays_on_the_key_even_when_tags_are_purged():
+    tags = {**current()["tags"], MARKER_SUCCESSOR: "alias/cmk-2027"}
+    plan = plan_present(current(tags=tags), desired(tags={}, purge_tags=True), ACCOUNT)
+    assert MARKER_SUCCESSOR not in str(plan.actions) and plan.result["successor_alias"] == "alias/cmk-2027"
+
+
+def test_a_new_key_carries_its_successor_alias():
+    assert creation_tags(desired(successor_alias="alias/cmk-2027"), "a1")[MARKER_SUCCESSOR] == "alias/cmk-2027"
+    assert MARKER_SUCCESSOR not in creation_tags(desired(), "a1")

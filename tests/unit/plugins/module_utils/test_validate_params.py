@@ -185,3 +185,19 @@ def test_check_params_aggregates_all_errors_in_option_order():
     for err, value in zip(errors, ["bad alias", "12", "nope", "[]", "ddd", "aws:x", "3000", "1"]):
         assert err.option in str(err)
         assert value in str(err)
+
+
+# ---------------------------------------------------------------- successor_alias
+
+
+@pytest.mark.parametrize("value, reason", [("alias/aws/s3", "reserved"), ("bad alias!", "the name after alias/"),
+                                           ("alias/atlassian-cmk-key", "is the key's own alias"),
+                                           ("atlassian-cmk-key", "is the key's own alias")])
+def test_a_bad_successor_alias_is_named(value, reason):
+    errors = check_params(valid_params(successor_alias=value), org_paths_needed=True)
+    assert [e.option for e in errors] == ["successor_alias"] and reason in str(errors[0])
+    assert str(errors[0]).startswith(f"successor_alias={value!r}: ")
+
+
+def test_a_successor_alias_of_its_own_is_accepted():
+    assert check_params(valid_params(successor_alias="cmk-2027"), org_paths_needed=True) == []

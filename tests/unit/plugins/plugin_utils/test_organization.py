@@ -40,6 +40,6 @@ def test_host_names():
 
 def test_included_ids_that_are_not_active_accounts_of_the_listing():
     listed = [account("111111111111"), account("222222222222", state="SUSPENDED")]
-    assert org.not_listed(listed, ["111111111111", "222222222222", "333333333333"]) == ["222222222222",
-                                                                                         "333333333333"]
+    wanted = ["111111111111", "222222222222", "333333333333"]
+    assert org.not_listed(listed, wanted) == ["222222222222", "333333333333"]
     assert org.not_listed(listed, []) == []

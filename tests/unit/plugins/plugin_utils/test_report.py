@@ -30,7 +30,8 @@ def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
                       "context_tag": "Acme", "key_arns": {"eu-west-1": arn(A)},
                       "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True,
                                 "revoked_at": None}],
-                      "complete": True, "successor_alias": None, "successor_key_arns": {}, "retired_keys": [],
+                      "complete": True, "successor_alias": None, "successor_key_arns": {}, "successor_keys": [],
+                      "retired_keys": [],
                       "written_at": NOW, "check_mode": True}
 
 
@@ -113,3 +114,16 @@ def test_a_re_encryption_lists_the_successor_keys_to_send_and_the_retired_keys()
     table = render_table(sections([host], {}, records))
     assert any("SUCCESSOR" in line and new in line for line in table)
     assert any("RETIRED PendingDeletion" in line and old in line for line in table)
+
+
+def test_successor_keys_revoked_with_the_enrolled_ones_show_their_state():
+    host = ran("prod", A, state="Disabled")
+    new = arn(A).replace("k-", "new-")
+    host.keys["eu-west-1"]["revoked_at"] = "2026-11-30T10:00:00Z"
+    host.enrollment[A].update(successor_alias="alias/cmk-2027", successor_key_arns={"eu-west-1": new},
+                              successor_keys=[{"region": "eu-west-1", "key_arn": new, "key_state": "Disabled",
+                                               "revoked_at": "2026-11-30T10:00:00Z"}])
+    records = records_of([host])
+    md = render_markdown(sections([host], {}, records), NOW)
+    assert f"- KMS key ARN, eu-west-1: `{new}` — key state: Disabled, revoked at 2026-11-30T10:00:00Z, 1 days ago" in md
+    assert any("SUCCESSOR Disabled" in line and new in line for line in render_table(sections([host], {}, records)))
