@@ -210,8 +210,8 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("playbook, options, fault, answered, warning", BROKEN.values(), ids=BROKEN.keys())
-def test_a_broken_inventory_never_falls_back_to_the_controllers_account(moto, org, tmp_path, playbook, options,
-                                                                         fault, answered, warning):
+def test_a_broken_inventory_never_falls_back_to_the_controllers_account(
+        moto, org, tmp_path, playbook, options, fault, answered, warning):
     with FaultProxy(moto.url, [fault] if fault else [], seed=7) as proxy:
         path = write_inventory(tmp_path, moto, endpoint_url=proxy.url, **options)
         with moto.recording() as calls:
