@@ -87,7 +87,7 @@ _value:
           (with the V(alias/) prefix), V(managed) (false for a region only read), V(state), V(enabled)
           (V(null) to leave it), V(successor), V(retired) and V(successor_alias) (what an enrolled key records
           as its successor, V(null) to leave it); the enrolled alias's items come first. The successor's items
-          get the enrolled ones' V(enabled): a revocation covers every key Atlassian may hold.
+          get the enrolled ones' V(enabled), since a revocation covers every key Atlassian may hold.
       type: list
       elements: dict
     successor_reads:

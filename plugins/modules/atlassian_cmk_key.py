@@ -86,7 +86,7 @@ options:
       - An alias that points at a key this collection did not create (one without the
         V(cmkops:atlassian_cmk:alias) marker tag) makes the module fail, unless this is V(true);
         then the key is managed and marked as this collection's.
-      - A key whose marker names another alias is never adopted, with or without this option: it is already
+      - A key whose marker names another alias is never adopted, with or without this option. It is already
         this collection's key for that alias, such as the enrolled key behind a successor alias, and its ARN
         would be reported under both.
     type: bool
