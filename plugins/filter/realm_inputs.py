@@ -93,7 +93,8 @@ _value:
     successor_reads:
       description:
         - What a revoking or restoring run (V(enabled) given) reads before any write, one item per managed region,
-          each with V(region) and V(alias): the enrolled keys, for the successor each one records. Empty otherwise.
+          each with V(region) and V(alias). These are the enrolled keys, read for the successor each one records.
+          Empty otherwise.
       type: list
       elements: dict
     read_items:
