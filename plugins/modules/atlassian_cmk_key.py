@@ -56,8 +56,10 @@ options:
     description:
       - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
         prefix are refused.
-      - At most 46 tags, since a KMS key holds 50 and the collection's marker tags take up to 4; with
-        O(purge_tags=false) the key's other tags count too. Values are strings or numbers.
+      - At most 47 tags, since a KMS key holds 50 and the collection's marker tags take up to 3; with
+        O(purge_tags=false) the key's other tags count too. A key that records a successor (O(successor_alias))
+        takes one tag fewer. A run that would leave no room for the marker a revocation sets is refused before
+        any write, so that a revocation never fails on the limit. Values are strings or numbers.
       - Unset leaves the key's tags alone.
     type: dict
     aliases: [resource_tags]

@@ -21,7 +21,7 @@ from . import kms
 from . import sts
 from .desired import Desired
 from .plan import MARKER_ALIAS, MARKER_ATTEMPT, MARKER_SUPERSEDED, Plan, creation_tags, plan_create
-from .runner import KeyProblem, Run, plan_key, read_key
+from .runner import KeyProblem, Run, plan_key, read_key, refuse_full_tags
 
 SUPERSEDED_WINDOW_DAYS = 7
 
@@ -50,7 +50,9 @@ def prepare(run: Run) -> Creation:
     desired = run.desired(account_id)
     run.lint(desired.policy, account_id, caller_arn)
     attempt = uuid.uuid4().hex
-    return Creation(plan_create(desired, account_id, attempt), [], desired, attempt)
+    plan = plan_create(desired, account_id, attempt)
+    refuse_full_tags(plan)
+    return Creation(plan, [], desired, attempt)
 
 
 def carry_out(run: Run, creation: Creation) -> Plan:

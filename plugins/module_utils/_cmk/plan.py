@@ -17,7 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from .desired import Desired
 from .policy import policy_needs_update
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, days_after, revoked_at, utc_text, warning
-from .validate import MARKER_PREFIX
+from .validate import MARKER_PREFIX, MAX_TAGS
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
 MARKER_ATTEMPT = MARKER_PREFIX + "attempt"
@@ -143,6 +143,17 @@ def tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bo
     kept = {k: v for k, v in current.items() if k.lower().startswith(("aws:", MARKER_PREFIX))}
     to_set, to_remove = compare_aws_tags(dict(current), {**kept, **wanted}, purge)
     return to_set, sorted(to_remove)
+
+
+def tag_room(tags: Mapping[str, str]) -> Optional[str]:
+    """Why a key's tags leave no room for the marker a revocation sets (KMS holds 50 tags), or None: a revocation
+    must never fail on the limit. A key revoked or retired carries its marker already."""
+    free = 0 if MARKER_REVOKED in tags or MARKER_RETIRED in tags else 1
+    if len(tags) + free <= MAX_TAGS:
+        return None
+    return (f"the key would hold {len(tags)} tags, the collection's markers included; a KMS key holds at most "
+            f"{MAX_TAGS}, and one stays free for the marker a revocation sets. Give fewer tags (with purge_tags=false "
+            "the key's other tags stay)")
 
 
 def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:

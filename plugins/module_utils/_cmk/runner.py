@@ -13,9 +13,9 @@ from typing import Any, Callable, Dict, List, Optional
 from . import kms
 from . import sts
 from .desired import Desired
-from .plan import Plan, key_problem, plan_absent, plan_present, plan_retired
+from .plan import Plan, key_problem, plan_absent, plan_present, plan_retired, tag_room
 from .policy import lint_policy, locks_out
-from .validate import MAX_TAGS, InvalidInput
+from .validate import InvalidInput
 
 
 class KeyProblem(Exception):
@@ -122,7 +122,12 @@ def plan_key(run: Run, current: Dict[str, Any]) -> Plan:
     plan = planner(current, desired, account_id)
     if any(name == "put_key_policy" for name, _args in plan.actions):
         run.lint(desired.policy, account_id)
-    if len(plan.result["tags"]) > MAX_TAGS:
-        raise InvalidInput("tags", f"<{len(plan.result['tags'])} tags with the key's own>",
-                           f"a KMS key holds at most {MAX_TAGS} tags; with purge_tags=false the key's other tags stay")
+    refuse_full_tags(plan)
     return plan
+
+
+def refuse_full_tags(plan: Plan) -> None:
+    """Refuse, before any write, tags that leave no room for the marker a revocation sets."""
+    no_room = tag_room(plan.result["tags"])
+    if no_room:
+        raise InvalidInput("tags", f"<{len(plan.result['tags'])} tags with the key's own>", no_room)

@@ -18,10 +18,11 @@ _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 _ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}(/(\*|r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))*/\*$")
 _SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
-# A KMS key holds at most 50 tags, up to MARKER_TAGS of them this collection's markers.
+# A KMS key holds at most 50 tags, up to MARKER_TAGS of them this collection's markers: the alias the key is for,
+# the creating attempt, and when it was revoked or retired. A successor's alias, during a re-encryption, is checked
+# against the key's own tags (plan.tag_room), which always keep room for the revocation marker.
 MAX_TAGS = 50
-# The alias the key is for, the creating attempt, when it was revoked or retired, and its successor's alias.
-MARKER_TAGS = 4
+MARKER_TAGS = 3
 MAX_USER_TAGS = MAX_TAGS - MARKER_TAGS
 _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$")
 

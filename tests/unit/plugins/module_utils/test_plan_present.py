@@ -10,6 +10,8 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUCCESSOR
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_SUPERSEDED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import creation_tags
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import tag_room
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_RETIRED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import MARKER_REVOKED
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import MARKER_PREFIX
@@ -349,3 +351,23 @@ def test_unset_the_successor_alias_stays_on_the_key_even_when_tags_are_purged():
 def test_a_new_key_carries_its_successor_alias():
     assert creation_tags(desired(successor_alias="alias/cmk-2027"), "a1")[MARKER_SUCCESSOR] == "alias/cmk-2027"
     assert MARKER_SUCCESSOR not in creation_tags(desired(), "a1")
+
+
+# ---------------------------------------------------------------- room for the revocation marker
+
+
+@pytest.mark.parametrize("others, marker, room", [
+    (48, None, True),                   # 48 and the revocation marker: 49
+    (49, None, True),                   # 49 and the revocation marker: 50, the limit
+    (50, None, False),                  # nothing would be left for the revocation marker
+    (49, MARKER_REVOKED, True),         # revoked already: its marker counts among the 50
+    (50, MARKER_REVOKED, True),
+    (50, MARKER_RETIRED, True),
+])
+def test_tags_always_leave_room_for_the_revocation_marker(others, marker, room):
+    tags = {f"t{i}": "x" for i in range(others - (1 if marker else 0))}
+    tags.update({marker: NOW} if marker else {})
+    problem = tag_room(tags)
+    assert (problem is None) is room
+    if not room:
+        assert f"would hold {others} tags" in problem and "one stays free for the marker a revocation sets" in problem

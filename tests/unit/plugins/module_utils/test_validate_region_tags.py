@@ -31,10 +31,10 @@ def test_botocore_knows_the_realms_regions():
     assert "EU-CENTRAL-1" not in regions
 
 
-def test_46_user_tags_fit_beside_the_four_markers():
-    assert check_tags({f"t{i}": "x" for i in range(46)}) == []
-    errors = check_tags({f"t{i}": "x" for i in range(47)})
-    assert [e.option for e in errors] == ["tags"] and "47 tags" in str(errors[0])
+def test_47_user_tags_fit_beside_the_three_markers():
+    assert check_tags({f"t{i}": "x" for i in range(47)}) == []
+    errors = check_tags({f"t{i}": "x" for i in range(48)})
+    assert [e.option for e in errors] == ["tags"] and "48 tags" in str(errors[0])
 
 
 @pytest.mark.parametrize("value", [{"a": 1}, ["a"], None, True])
