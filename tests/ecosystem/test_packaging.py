@@ -109,6 +109,18 @@ def test_build_leaves_out_development_files_of_a_busy_checkout(tmp_path):
     assert sorted(names) == sorted(members(clean / TARBALL_NAME))
 
 
+def test_a_checkout_inside_a_hidden_folder_builds_every_file(tmp_path, built_tarball):
+    """As `ansible-galaxy collection install git+...` builds it, in ~/.ansible/tmp: a hidden folder above the
+    collection leaves nothing out."""
+    tree = tmp_path / ".hidden" / "checkout"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "collections", "__pycache__", ".pytest_cache", "build", "dist", ".ansible", ".cache",
+        "cmk-report", "results", "output", "*.tar.gz"))
+    out = tmp_path / "out"
+    run([tool("ansible-galaxy"), "collection", "build", "--output-path", str(out), str(tree)], env=clean_env())
+    assert sorted(members(out / TARBALL_NAME)) == sorted(members(built_tarball))
+
+
 def test_installed_collection_is_the_one_ansible_uses(installed):
     proc = run([tool("ansible-doc"), "--json", MODULE], env=installed)
     assert installed["CMK_TEST_COLLECTION_DIR"] in proc.stdout, "ansible-doc did not read the installed copy"
