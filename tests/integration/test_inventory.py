@@ -193,6 +193,28 @@ def test_throttled_and_failing_calls_are_retried_like_the_modules(moto, org, tmp
     assert len(faults) == 5
 
 
+def test_errors_say_what_to_do(moto, tmp_path):
+    proc = inventory(write_inventory(tmp_path, moto))
+    assert proc.returncode != 0 and "Organizations is not enabled" in proc.stderr, proc.stderr[-2000:]
+    organizations(moto).create_organization(FeatureSet="ALL")
+    proc = inventory(write_inventory(tmp_path, moto, parents=["ou-zzzz-00000000"]))
+    assert proc.returncode != 0 and "parents=['ou-zzzz-00000000']: not a root or OU ID" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_the_shipped_example_lists_the_accounts_with_their_realm(moto, org, tmp_path):
+    example = yaml.safe_load((ROOT / "inventories" / "organization.aws_accounts.yml").read_text())
+    example.update(parents=[org["eu"]], exclude_accounts=[org["eu_accounts"][1]], endpoint_url=moto.url,
+                   cache_connection=str(tmp_path / "cache"))
+    path = tmp_path / "organization.aws_accounts.yml"
+    path.write_text(yaml.safe_dump(example))
+    got = listed(path)
+    assert sorted(got["atlassian_cmk_accounts"]["hosts"]) == sorted([org["eu_accounts"][0], org["au"]])
+    assert got["realm_australia"]["hosts"] == [org["au"]]
+    hv = got["_meta"]["hostvars"][org["eu_accounts"][0]]
+    assert hv["atlassian_cmk_realm"] == "europe" and hv["atlassian_cmk_org_paths"] == ["o-rab3nm4fez/*/ou-ab12-cdef3456/*"]
+    assert hv["atlassian_cmk_assume_role_arn"].endswith(":role/atlassian-cmk-admin")
+
+
 def customer_keys_in_realm(moto):
     return [k for region in ("eu-central-1", "eu-west-1") for k in customer_keys(kms_in(moto, region))]
 
