@@ -94,6 +94,9 @@ BAD = {
     "no realm": ({"realm": None}, "atlassian_cmk_realm", "None"),
     "region outside the realm": ({"regions": "us-east-1"}, "atlassian_cmk_regions", "us-east-1"),
     "context tag": ({"context_tag": "acme-prod"}, "atlassian_cmk_context_tag", "acme-prod"),
+    "context tag too long": ({"context_tag": "AcmeProduction1"}, "atlassian_cmk_context_tag", "AcmeProduction1"),
+    "reserved tag": ({"tags": {"aws:cost": "x"}}, "atlassian_cmk_tags", "aws:cost"),
+    "rotation as a number": ({"rotation_period_days": 60}, "atlassian_cmk_rotation_period_days", "60"),
     "state": ({"state": "gone"}, "atlassian_cmk_state", "gone"),
     "template file": ({"policy_template_path": "/no/such.json"}, "atlassian_cmk_policy_template", "/no/such.json"),
     "role arn": ({"assume_role_arn": "not-an-arn"}, "atlassian_cmk_assume_role_arn", "not-an-arn"),
@@ -151,3 +154,11 @@ def test_retiring_reads_both_aliases_in_the_managed_regions_only():
 def test_the_audit_ignores_the_lifecycle_variables():
     out = realm_inputs(dict(GOOD, successor_alias="alias/aws/x", retire_state="bad"), audit=True)
     assert out["errors"] == [] and len(out["key_items"]) == 2 and out["read_items"] == []
+
+
+def test_every_bad_variable_is_named_at_once():
+    errors = realm_inputs({"realm": "germany", "regions": ["eu-west-1"], "context_tag": "Not-Alnum-Tag",
+                           "account_id": "12345", "org_paths": []})["errors"]
+    assert [e.split("=")[0] for e in errors] == ["atlassian_cmk_regions", "atlassian_cmk_account_id",
+                                                 "atlassian_cmk_context_tag", "atlassian_cmk_org_paths"]
+    assert "eu-west-1 not in realm germany (eu-central-1)" in errors[0]
