@@ -1,4 +1,6 @@
-# Entry points: `make test` (everything CI runs) and `make demo` (keys of the Europe realm on moto).
+# `make test`: the inner loop, on the working tree and the .venv's ansible-core line (unit, integration, molecule,
+# lint gates). `make matrix`: every ansible-core line (noxfile.py, on antsibull-nox) and the release checks. .ci/run
+# runs both. CONTRIBUTING.md says what each target needs and what it costs.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,11 +10,24 @@ SHELL := /bin/bash
 export PATH := $(abspath $(BIN)):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(abspath collections)
 export ANSIBLE_CONFIG := $(abspath ansible.cfg)
+# Nothing lasting is written outside the checkout and its venvs: caches and Ansible's home live in .cache/.
+# Temporary files go where the system keeps them (ansible-test must test a copy outside this git checkout).
+CACHE := $(abspath .cache)
+export ANSIBLE_HOME := $(CACHE)/ansible
+export XDG_CACHE_HOME := $(CACHE)/xdg
+export PIP_CACHE_DIR := $(CACHE)/pip
+export UV_CACHE_DIR := $(CACHE)/uv
 # ansible.cfg's collections_path: the checkout as cmkops.atlassian_cmk, through a link that `make` makes
 # (never committed: ansible-test's symlinks test refuses a directory link in the collection).
 LINK   := collections/ansible_collections/cmkops/atlassian_cmk
+# Each test target ends with what it cost: "== <target>: <seconds> s" (CONTRIBUTING.md's table comes from these).
+TIMED   = start=$$SECONDS; trap 'echo "== $@: $$((SECONDS - start)) s"' EXIT;
+# The ansible-core lines of noxfile.py's LINES, each an ansible-test session.
+LINES  := 2.17 2.18 2.19 2.20 2.21 2.22
+NOX    := $(BIN)/nox --envdir $(CACHE)/nox
 
-.PHONY: venv test unit integration molecule lint sanity ecosystem newest ee demo bench clean
+.PHONY: venv test unit integration molecule lint matrix pythons $(LINES:%=ansible-test-%) integration-newest \
+        release ee changelog demo bench clean
 
 venv: $(STAMP) $(LINK)
 
@@ -20,50 +35,69 @@ $(LINK):
 	mkdir -p $(dir $@)
 	ln -sfn ../../.. $@
 
+# uv installs what pip would, several times faster; pip only installs uv.
 $(STAMP): requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | sed '/^WARNING: Location/d'
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | sed '/^WARNING: Location/d'
-	$(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest"
-	touch $@
+	$(TIMED) $(PYTHON) -m venv $(VENV) && \
+	  $(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.* 2>&1 | sed '/^WARNING: Location/d' && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt && \
+	  $(BIN)/python -c "import ansible_collections.amazon.aws, moto, molecule, pytest, nox, antsibull_nox" && \
+	  touch $@
 
-test: unit integration molecule lint sanity ecosystem newest
+# The unit tests first (seconds); then integration (two pytest workers), molecule and lint side by side.
+test: unit
+	$(MAKE) -j2 --output-sync=target integration molecule lint
 
 unit: venv
-	$(BIN)/pytest -q tests/unit tests/harness
+	$(TIMED) $(BIN)/pytest -q tests/unit tests/harness
 
 # The module through Ansible against moto servers the tests start (one per xdist worker).
 integration: venv
-	$(BIN)/pytest -q -n 2 tests/integration
+	$(TIMED) $(BIN)/pytest -q -n 2 tests/integration
 
-# The role and the playbook: every scenario under extensions/molecule, each with its own moto server.
+# The role and the playbooks: every scenario under extensions/molecule, each with its own moto server.
 molecule: venv
-	$(BIN)/molecule test --all
+	$(TIMED) $(BIN)/molecule test --all
 
-# The changelog fragments, then the release gates (scripts/release-gates.sh): ansible-lint (production
-# profile, offline; .ansible-lint), antsibull-docs lint-collection-docs --plugin-docs, and galaxy-importer on
-# the built tarball. `make newest` runs the gates again on the newest line.
+# The changelog fragments, ansible-lint's production profile (.ansible-lint) and antsibull-docs: every plugin's and
+# role's docs load, their markup is valid, and each reference names something that exists. antsibull-docs copies
+# amazon.aws with `git ls-files` when it sits in a git work tree; the ceiling keeps git from taking the .venv's copy
+# for part of this checkout.
 lint: venv
-	$(BIN)/antsibull-changelog lint
-	VENV=$(VENV) scripts/release-gates.sh
+	$(TIMED) $(BIN)/antsibull-changelog lint && $(BIN)/ansible-lint && \
+	  env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG GIT_CEILING_DIRECTORIES=$(abspath $(VENV)) \
+	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \
+	  --disallow-unknown-collection-refs .
 
-# ansible-test sanity and units on ansible-core 2.17, 2.18, 2.19, 2.20 and 2.21, each on the git checkout
-# placed at ansible_collections/cmkops/atlassian_cmk (scripts/ansible-test-matrix.sh; venvs .venv-core-*).
-sanity: venv
-	scripts/ansible-test-matrix.sh
+# The integration tests on the newest line (the longest session, so it starts first) beside every line's
+# ansible-test sanity and units, two sessions at a time; each line's result is reported, even when another fails.
+# Then the release checks. A missing Python fails first, saying how to get it.
+matrix: pythons
+	$(MAKE) -j2 --keep-going --output-sync=target integration-newest $(LINES:%=ansible-test-%)
+	$(MAKE) release
 
-# ansible-doc, the tarball, module_defaults, changelog, EE (ansible-builder create), AWX docs.
-ecosystem: venv
-	$(BIN)/pytest -q tests/ecosystem
+pythons: venv
+	$(NOX) -s pythons
 
-# Unit and integration tests on the newest line (ansible 14 / ansible-core 2.21, Python >= 3.12).
-newest: $(LINK)
-	scripts/newest-ansible.sh
+$(LINES:%=ansible-test-%) integration-newest: pythons
+	$(TIMED) $(NOX) -s $@
+
+# What Galaxy, Automation Hub and AWX see: galaxy-importer on the built tarball (noxfile.py), and tests/ecosystem
+# (the tarball's listing and install, ansible-doc, module_defaults, the changelog, the EE, the AWX objects).
+release: venv
+	$(TIMED) $(NOX) -s build-import-check && $(BIN)/pytest -q tests/ecosystem
 
 # The EE build context; `ansible-builder build` needs podman or docker.
 ee: venv
 	$(BIN)/ansible-galaxy collection build --force --output-path dist
 	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
+
+# Releasing: writes changelogs/changelog.yaml and CHANGELOG.rst for galaxy.yml's version from the fragments and the
+# plugins' version_added (make changelog DATE=YYYY-MM-DD).
+changelog: venv
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog release --reload-plugins $(if $(DATE),--date $(DATE))
+	rm -f changelogs/.plugin-cache.yaml
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 # Side by side with amazon.aws.kms_key on local moto servers; rewrites BENCHMARKS.md (about 10-15 min).
 bench: venv
@@ -72,6 +106,5 @@ bench: venv
 demo: venv
 	$(BIN)/python tools/demo.py
 
-
 clean:
-	rm -rf $(VENV) .venv-newest .venv-core-* .pytest_cache cmk-report build dist
+	rm -rf $(VENV) .cache .pytest_cache cmk-report build dist

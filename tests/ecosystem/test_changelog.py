@@ -29,7 +29,7 @@ def test_galaxy_version_is_released_with_its_fragments():
     earlier = {f for version, r in releases.items() if version != VERSION for f in r.get("fragments", [])}
     unreleased = sorted(p.name for p in (ROOT / "changelogs" / "fragments").glob("*.yml")
                         if p.name not in earlier and p.name not in release["fragments"])
-    assert not unreleased, f"run scripts/changelog-release.sh: {unreleased} are in no release"
+    assert not unreleased, f"run make changelog: {unreleased} are in no release"
     for fragment in release["fragments"]:
         assert (ROOT / "changelogs" / "fragments" / fragment).is_file(), f"{fragment}: kept (keep_fragments)"
 
