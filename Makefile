@@ -14,6 +14,8 @@ export ANSIBLE_CONFIG := $(abspath ansible.cfg)
 # Temporary files go where the system keeps them (ansible-test must test a copy outside this git checkout).
 CACHE := $(abspath .cache)
 export ANSIBLE_HOME := $(CACHE)/ansible
+# Where a local connection's module files go (Ansible's remote_tmp does not follow ANSIBLE_HOME).
+export ANSIBLE_REMOTE_TMP := $(CACHE)/ansible/tmp
 export XDG_CACHE_HOME := $(CACHE)/xdg
 export PIP_CACHE_DIR := $(CACHE)/pip
 export UV_CACHE_DIR := $(CACHE)/uv
@@ -61,10 +63,11 @@ molecule: venv
 # The changelog fragments, ansible-lint's production profile (.ansible-lint) and antsibull-docs: every plugin's and
 # role's docs load, their markup is valid, and each reference names something that exists. antsibull-docs copies
 # amazon.aws with `git ls-files` when it sits in a git work tree; the ceiling keeps git from taking the .venv's copy
-# for part of this checkout.
+# for part of this checkout. Its log (antsibull.log) goes to a HOME in .cache/.
 lint: venv
 	$(TIMED) $(BIN)/antsibull-changelog lint && $(BIN)/ansible-lint && \
-	  env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG GIT_CEILING_DIRECTORIES=$(abspath $(VENV)) \
+	  mkdir -p $(CACHE)/home && \
+	  env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG GIT_CEILING_DIRECTORIES=$(abspath $(VENV)) HOME=$(CACHE)/home \
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \
 	  --disallow-unknown-collection-refs .
 

@@ -50,8 +50,10 @@ def amazon_aws_dir() -> Path:
 
 
 def clean_env(**extra: str) -> Dict[str, str]:
-    """The process environment without ANSIBLE_*/AWS_* settings (the Makefile exports some), plus extra."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "AWS_"))}
+    """The process environment without ANSIBLE_*/AWS_* settings (the Makefile exports some), plus extra. Where
+    Ansible keeps its files (the Makefile's .cache/) stays."""
+    kept = ("ANSIBLE_HOME", "ANSIBLE_REMOTE_TMP")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "AWS_")) or k in kept}
     env.update(
         CREDENTIALS,
         AWS_CONFIG_FILE=os.devnull,
