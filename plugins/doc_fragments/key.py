@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: cmkops contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The options that say which key and what it should be, shared by the modules that ensure and audit it."""
+"""The options that say which key and what it should be, shared by the modules that ensure and audit it: the audit
+compares a key with the request a converge would carry out."""
 
 
 class ModuleDocFragment:
@@ -69,6 +70,67 @@ options:
     type: int
     default: 365
     version_added: 0.1.0
+  enabled:
+    description:
+      - Unset leaves the key's enabled state alone, so a key disabled on purpose to revoke Atlassian's access
+        is never enabled again silently.
+      - V(false) disables the key (revocation) and records when in the marker tag
+        V(cmkops:atlassian_cmk:revoked-at); V(true) enables it (restoration) and removes the tag.
+      - A new key is created enabled unless O(enabled=false).
+    type: bool
+    version_added: 0.1.0
+  description:
+    description:
+      - The key's description.
+    type: str
+    default: Atlassian Cloud customer-managed key (CMK)
+    version_added: 0.1.0
+  tags:
+    description:
+      - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
+        prefix are refused.
+      - At most 47 tags, since a KMS key holds 50 and the collection's marker tags take up to 3; with
+        O(purge_tags=false) the key's other tags count too. A key that records a successor (O(successor_alias))
+        takes one tag fewer. A run that would leave no room for the marker a revocation sets is refused before
+        any write, so that a revocation never fails on the limit. Values are strings or numbers.
+      - Unset leaves the key's tags alone.
+    type: dict
+    aliases: [resource_tags]
+    version_added: 0.1.0
+  purge_tags:
+    description:
+      - Remove tags not in O(tags), when O(tags) is set. The collection's own marker tags are never removed.
+    type: bool
+    default: true
+    version_added: 0.1.0
+  cancel_pending_deletion:
+    description:
+      - A key found pending deletion, when it is to be present, makes M(cmkops.atlassian_cmk.atlassian_cmk_key)
+        fail, unless this is V(true); then its deletion is cancelled. The key stays disabled unless
+        O(enabled=true).
+    type: bool
+    default: false
+    version_added: 0.1.0
+  adopt:
+    description:
+      - An alias that points at a key this collection did not create (one without the
+        V(cmkops:atlassian_cmk:alias) marker tag) makes M(cmkops.atlassian_cmk.atlassian_cmk_key) fail, unless
+        this is V(true); then the key is managed and marked as this collection's.
+      - A key whose marker names another alias is never adopted, with or without this option. It is already
+        this collection's key for that alias, such as the enrolled key behind a successor alias, and its ARN
+        would be reported under both.
+    type: bool
+    default: false
+    version_added: 0.1.0
+  successor_alias:
+    description:
+      - Re-encryption. The alias of the key that is to take over from this one (its successor), recorded on this
+        key in the tag V(cmkops:atlassian_cmk:successor), with or without the V(alias/) prefix. The
+        C(cmkops.atlassian_cmk.realm_keys) role reads it when it revokes this key, and revokes the successor too,
+        since its ARN has been sent to Atlassian.
+      - Unset leaves the tag as it is.
+    type: str
+    version_added: 1.1.0
 notes:
   - The built-in template follows the statement structure of Atlassian's published template. It is a
     reconstruction from Atlassian's and AWS's documentation, not Atlassian's file; whoever holds Atlassian's

@@ -14,6 +14,8 @@ description:
   - A loop's failure says only "One or more items failed". This filter names each failed item with its own
     message, after the task's name.
   - The C(cmkops.atlassian_cmk.site) and C(cmkops.atlassian_cmk.audit) playbooks record it for a failed account.
+  - Advice given as a module option (V(set adopt=true)) also names the C(cmkops.atlassian_cmk.realm_keys) role
+    variable that sets it (V(atlassian_cmk_adopt)).
 options:
   _input:
     description: The failed task's result (C(ansible_failed_result)).
@@ -38,6 +40,26 @@ _value:
 """
 
 
+import re
+
+# The modules name their own options; a role user sets them through role variables. So the reason also names
+# the variable: "set adopt=true" -> "set adopt=true (role variable atlassian_cmk_adopt)".
+_ROLE_NAMES = (
+    (re.compile(r"(?<![\w.])(adopt|cancel_pending_deletion|enabled)=(true|false)\b"),
+     lambda m: f"{m.group(0)} (role variable atlassian_cmk_{m.group(1)})"),
+    (re.compile(r"(?<![\w.])assume_role_arn='[^']*'"),
+     lambda m: f"{m.group(0)} (role variable atlassian_cmk_assume_role_arn)"),
+    (re.compile(r"no AWS credentials were found\."),
+     lambda m: f"{m.group(0)} The realm_keys role also takes atlassian_cmk_profile and atlassian_cmk_assume_role_arn."),
+)
+
+
+def _role_names(message):
+    for pattern, said in _ROLE_NAMES:
+        message = pattern.sub(said, message)
+    return message
+
+
 def _label(item):
     """The role's loop items are regions, or a region and an alias: the alias is named when not the enrolled one."""
     if not isinstance(item, dict):
@@ -53,7 +75,7 @@ def failure_reason(result, task=""):
                         if isinstance(r, dict) and r.get("failed"))
     else:
         why = str(result.get("msg") or "")
-    text = f"{task}: {why}" if task else why
+    text = f"{task}: {_role_names(why)}" if task else _role_names(why)
     return text.strip() or "failed without a message"
 
 

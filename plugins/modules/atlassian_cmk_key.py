@@ -37,72 +37,12 @@ options:
     choices: [present, absent, retired]
     default: present
     version_added: 0.1.0
-  enabled:
-    description:
-      - Unset leaves the key's enabled state alone, so a key disabled on purpose to revoke Atlassian's access
-        is never enabled again silently.
-      - V(false) disables the key (revocation) and records when in the marker tag
-        V(cmkops:atlassian_cmk:revoked-at); V(true) enables it (restoration) and removes the tag.
-      - A new key is created enabled unless O(enabled=false).
-    type: bool
-    version_added: 0.1.0
-  description:
-    description:
-      - The key's description.
-    type: str
-    default: Atlassian Cloud customer-managed key (CMK)
-    version_added: 0.1.0
-  tags:
-    description:
-      - Tags for the key. Keys with the reserved V(aws:) prefix or this collection's V(cmkops:atlassian_cmk:)
-        prefix are refused.
-      - At most 47 tags, since a KMS key holds 50 and the collection's marker tags take up to 3; with
-        O(purge_tags=false) the key's other tags count too. A key that records a successor (O(successor_alias))
-        takes one tag fewer. A run that would leave no room for the marker a revocation sets is refused before
-        any write, so that a revocation never fails on the limit. Values are strings or numbers.
-      - Unset leaves the key's tags alone.
-    type: dict
-    aliases: [resource_tags]
-    version_added: 0.1.0
-  purge_tags:
-    description:
-      - Remove tags not in O(tags), when O(tags) is set. The collection's own marker tags are never removed.
-    type: bool
-    default: true
-    version_added: 0.1.0
   pending_window_days:
     description:
       - Days before a key scheduled for deletion with O(state=absent) is deleted, from 7 to 30.
     type: int
     default: 30
     version_added: 0.1.0
-  cancel_pending_deletion:
-    description:
-      - A key found pending deletion with O(state=present) makes the module fail, unless this is V(true);
-        then its deletion is cancelled. The key stays disabled unless O(enabled=true).
-    type: bool
-    default: false
-    version_added: 0.1.0
-  adopt:
-    description:
-      - An alias that points at a key this collection did not create (one without the
-        V(cmkops:atlassian_cmk:alias) marker tag) makes the module fail, unless this is V(true);
-        then the key is managed and marked as this collection's.
-      - A key whose marker names another alias is never adopted, with or without this option. It is already
-        this collection's key for that alias, such as the enrolled key behind a successor alias, and its ARN
-        would be reported under both.
-    type: bool
-    default: false
-    version_added: 0.1.0
-  successor_alias:
-    description:
-      - Re-encryption. The alias of the key that is to take over from this one (its successor), recorded on this
-        key in the tag V(cmkops:atlassian_cmk:successor), with or without the V(alias/) prefix. The
-        C(cmkops.atlassian_cmk.realm_keys) role reads it when it revokes this key, and revokes the successor too,
-        since its ARN has been sent to Atlassian.
-      - Unset leaves the tag as it is.
-    type: str
-    version_added: 1.1.0
   bypass_policy_lockout_safety_check:
     description:
       - Write a policy even when no statement lets the account's root or the caller call
@@ -313,6 +253,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module i
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import EXCLUSIVE
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import KEY_OPTIONS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import MASKED_ACCESS_KEY
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import WRITE_OPTIONS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import connect
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
@@ -320,19 +261,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner i
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import Run
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 
-ARGUMENT_SPEC = dict(
-    KEY_OPTIONS,
-    state=dict(type="str", choices=["present", "absent", "retired"], default="present"),
-    enabled=dict(type="bool"),
-    description=dict(type="str", default="Atlassian Cloud customer-managed key (CMK)"),
-    purge_tags=dict(type="bool", default=True),
-    pending_window_days=dict(type="int", default=30),
-    cancel_pending_deletion=dict(type="bool", default=False),
-    adopt=dict(type="bool", default=False),
-    successor_alias=dict(type="str"),
-    bypass_policy_lockout_safety_check=dict(type="bool", default=False),
-    allow_wildcard_principal=dict(type="bool", default=False),
-)
+ARGUMENT_SPEC = dict(KEY_OPTIONS, **WRITE_OPTIONS)
 
 
 def main():

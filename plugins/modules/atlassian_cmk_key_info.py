@@ -15,19 +15,20 @@ description:
     refuses every call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus) and C(ListResourceTags).
   - The same four reads as a run of the main module that changes nothing; one (C(DescribeKey)) when the
     alias is missing. The account is read from the key's ARN, so no C(sts:GetCallerIdentity) is made.
-  - It shares the main module's reads, desired state and comparisons, so the two never disagree on what
-    drift is.
+  - It takes the main module's options, except those only a write uses, and shares its reads, desired state and
+    its one comparison. Each difference that the main module would write with the same options is a finding of
+    one code, so the two never disagree on what drift is; for example, with O(purge_tags=false) a tag added by
+    hand is no finding, and a changed O(description) is.
+  - Some findings have no write; the main module refuses the key instead (V(foreign_key) without O(adopt),
+    V(pending_deletion) without O(cancel_pending_deletion), V(key_spec), V(wrong_account), a V(disabled) key in
+    a state it cannot manage), or, like the audit, only reports it (V(disabled) while O(enabled) is unset, and
+    V(policy_unchecked)).
+  - O(enabled), O(description), O(purge_tags), O(cancel_pending_deletion), O(adopt) and O(successor_alias) are
+    options of this module since 1.2.0. Before, it compared a key as if O(purge_tags=true) and never compared the
+    description.
   - The C(cmkops.atlassian_cmk.audit) playbook runs it for every region of each account's realm.
 author:
   - cmkops contributors (@cmkops)
-options:
-  tags:
-    description:
-      - The tags the key should have, besides the collection's marker tags and AWS's own.
-      - Unset, tags are not compared. Set, a tag missing, with another value, or not in O(tags) is a finding.
-    type: dict
-    aliases: [resource_tags]
-    version_added: 1.0.0
 attributes:
   check_mode:
     support: full
@@ -128,7 +129,8 @@ key:
 findings:
   description:
     - How the key differs from what is expected; empty when it complies.
-    - C(code) is one of V(missing), V(disabled), V(pending_deletion), V(policy_drift), V(rotation), V(tags),
+    - C(code) is one of V(missing), V(disabled), V(enabled) (with O(enabled=false)), V(pending_deletion),
+      V(policy_drift), V(description), V(rotation), V(tags), V(successor) (with O(successor_alias)),
       V(foreign_key) (the alias is on a key this collection did not create), V(wrong_account), V(key_spec)
       (not a symmetric single-region ENCRYPT_DECRYPT key) and V(policy_unchecked).
   returned: always
@@ -164,7 +166,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import ReadOnlyClient
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.audit import audit_params
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_checked
@@ -176,17 +177,17 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module i
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import connect
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import write_defaults
 
 
 def main():
     module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, **ASSUME_ROLE, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
                               supports_check_mode=True)
-    params = audit_params(module.params)
+    params = dict(write_defaults(), **module.params)  # a converge's request with state=present
     refuse_bad_input(module, audit_input_errors(params, module.region))
     client = ReadOnlyClient(connect(module)[0])
     try:
-        report = audit(client, Desired.from_params(params, module.region), policy_checked(params),
-                       module.params.get("tags") is not None)
+        report = audit(client, Desired.from_params(params, module.region), policy_checked(params))
     except CmkAWSError as e:
         fail_aws(module, e)
     module.exit_json(changed=False, **report)

@@ -17,8 +17,8 @@ from typing import Any, List, Optional
 from ansible.module_utils.parsing.convert_bool import boolean as ansible_boolean
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import is_account_id
 
-_ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 # Organizations' IDs: a root r-xxxx, an OU ou-xxxx-xxxxxxxx.
 _PARENT_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 
@@ -48,7 +48,7 @@ def account_id(value: Any, name: str) -> Optional[str]:
             return str(value)
         raise InvalidInput(name, value, "YAML read the account ID as a number, which loses its leading zeros (and "
                            f"reads one that starts with 0 as octal); quote it, as in {name}: \"012345678901\"")
-    if isinstance(value, str) and _ACCOUNT_ID.match(value.strip()):
+    if isinstance(value, str) and is_account_id(value.strip()):
         return value.strip()
     raise InvalidInput(name, value, "must be a 12-digit AWS account ID")
 

@@ -127,3 +127,31 @@ def test_the_audit_playbook_reports_drift_and_fails(moto, tmp_path, kms):
 
     report_only = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)
     assert report_only.returncode == 0, report_only.stdout[-3000:]
+
+
+def test_the_audit_and_the_converge_agree_on_kept_tags_and_a_changed_description(moto, tmp_path, kms):
+    """With atlassian_cmk_purge_tags false a tag added by hand is no finding and no change; a description changed
+    by hand is a finding, and the converge puts it back."""
+    variables = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                 "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "report"),
+                 "atlassian_cmk_tags": TAGS, "atlassian_cmk_purge_tags": False}
+    assert run_site(variables).returncode == 0
+    key_id = kms.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]  # eu-west-1
+    kms.tag_resource(KeyId=key_id, Tags=[{"TagKey": "cost-centre", "TagValue": "by-hand"}])
+    kms.update_key_description(KeyId=key_id, Description="changed by hand")
+
+    found = audit(moto, tmp_path, **variables)
+    assert found.returncode == 2, found.stdout[-3000:]
+    (account,) = json.loads((tmp_path / "audit.json").read_text())["accounts"]
+    by_region = {r["region"]: [f["code"] for f in r["findings"]] for r in account["regions"]}
+    assert by_region == {"eu-central-1": [], "eu-west-1": ["description"]}
+
+    with moto.recording() as calls:
+        converge = run_site(variables)
+    assert converge.returncode == 0, converge.stdout[-3000:]
+    assert [c for c in calls.writes()] == ["UpdateKeyDescription"], calls.writes()
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id)["Tags"]}
+    assert meta["Description"] == "Atlassian Cloud customer-managed key (CMK)" and tags["cost-centre"] == "by-hand"
+    assert audit(moto, tmp_path, **variables).returncode == 0
+    assert json.loads((tmp_path / "audit.json").read_text())["compliant"] is True

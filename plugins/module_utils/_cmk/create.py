@@ -62,7 +62,7 @@ def carry_out(run: Run, creation: Creation) -> Plan:
             if twin["metadata"]["Arn"] != plan.result["key_arn"]:
                 _supersede(run, twin["metadata"]["KeyId"], plan.result["key_arn"])
         return plan
-    desired, plan = creation.desired, creation.plan
+    desired = creation.desired
     meta, uncertain = kms.create_key_once(
         run.kms, run.client("resourcegroupstaggingapi"), desired.policy, desired.description,
         creation_tags(desired, creation.attempt), desired.bypass_lockout,
@@ -74,10 +74,11 @@ def carry_out(run: Run, creation: Creation) -> Plan:
         return _lost_race(run, meta)
     if uncertain:
         _retire_twins(run, creation.attempt, meta)
-    for name, args in plan.actions:
-        if name not in ("create_key", "create_alias"):
-            run.write(name, meta["KeyId"], **args)
-    plan.result.update(key_arn=meta["Arn"], key_id=meta["KeyId"])
+    if "KeyState" not in meta:  # found by its attempt tag after a lost answer: read it whole
+        meta = kms.describe_key(run.kms, meta["KeyId"]) or dict(meta, KeyState="Enabled",
+                                                                 Description=desired.description)
+    plan = plan_create(desired, kms.account_of(meta["Arn"]), creation.attempt, created=meta)
+    run.apply(meta["KeyId"], plan)
     return plan
 
 

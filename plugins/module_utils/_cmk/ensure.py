@@ -34,7 +34,7 @@ def ensure(run: Run) -> Outcome:
         creation = create.prepare(run)
         plan = creation.plan
     if run.check_mode:
-        return _outcome(run, plan, plan.changed)
+        return _outcome(run, plan, plan.changed or creation is not None)
     if creation is not None:
         plan = create.carry_out(run, creation)
     elif current is not None:

@@ -35,15 +35,35 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 CLIENT_CONFIG = {"retries": {"total_max_attempts": 1}}
 
-# KMS answers these when it is busy or briefly inconsistent; nothing was written.
-_TRANSIENT = ["ThrottlingException", "KMSInternalException", "DependencyTimeoutException", "HTTP5xx",
-              "ConnectionError"]
-# Just after CreateKey/CreateAlias, KMS may not see the key yet (eventual consistency).
-_FRESH = _TRANSIENT + ["NotFoundException", "KMSInvalidStateException"]
+# Answered before anything was done: the call was throttled.
+THROTTLED = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
+# KMS (or a service behind it) was busy or failed inside: the call may or may not have been carried out.
+BUSY = frozenset({"KMSInternalException", "DependencyTimeoutException", "InternalFailure", "InternalError",
+                  "ServiceUnavailable", "Unavailable"})
+# Just after CreateKey/CreateAlias, KMS may not show the key everywhere yet (eventual consistency).
+NOT_YET_VISIBLE = frozenset({"NotFoundException", "KMSInvalidStateException"})
 
 
 def _code(exc: Exception) -> Optional[str]:
     return exc.response.get("Error", {}).get("Code") if isinstance(exc, botocore.exceptions.ClientError) else None
+
+
+def throttled(error: Exception) -> bool:
+    return _code(error) in THROTTLED
+
+
+def transient(error: Exception) -> bool:
+    """Worth the same call again: throttled, KMS busy, an HTTP 5xx answer, or no answer at all (a dropped
+    connection). Every call retried on it is idempotent, or guarded (CreateKey: ``create_key_once``)."""
+    if not isinstance(error, botocore.exceptions.ClientError):
+        return isinstance(error, _RETRIED_EXCEPTIONS)
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return _code(error) in THROTTLED | BUSY or status >= 500
+
+
+def transient_or_not_yet_visible(error: Exception) -> bool:
+    """``transient``, or a key this run has just created that KMS does not show yet."""
+    return transient(error) or _code(error) in NOT_YET_VISIBLE
 
 
 class CmkAWSError(AnsibleAWSError):
@@ -63,28 +83,29 @@ class Errors(AWSErrorHandler):
 
 
 class _Retry(AWSRetry):
-    """AWSRetry that also retries HTTP 5xx answers and dropped connections, bounded and jittered."""
+    """amazon.aws's AWSRetry (bounded, jittered backoff), deciding by a predicate over the whole botocore error
+    rather than by a list of error codes: the ``catch_extra_error_codes`` it is given is that predicate."""
 
     base_class = _RETRIED_EXCEPTIONS
 
     @staticmethod
     def status_code_from_exception(error):
-        if not isinstance(error, botocore.exceptions.ClientError):
-            return "ConnectionError"
-        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
-            return "HTTP5xx"
-        return _code(error)
+        return error
+
+    @staticmethod
+    def found(response_code, catch_extra_error_codes=None):
+        return bool(catch_extra_error_codes and catch_extra_error_codes(response_code))
 
 
 RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}  # retries: tries in all
-retry = _Retry.jittered_backoff(catch_extra_error_codes=_TRANSIENT, **RETRY_TIMING)
-_retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=_FRESH, **RETRY_TIMING)
+retry = _Retry.jittered_backoff(catch_extra_error_codes=transient, **RETRY_TIMING)
+# For the writes a creation makes on the key it has just created (and the same writes on older keys).
+retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=transient_or_not_yet_visible, **RETRY_TIMING)
 
 
 def retried(error: Exception) -> bool:
     """Whether ``retry`` retried this error until it gave up (throttling, 5xx, a dropped connection)."""
-    return isinstance(error, _RETRIED_EXCEPTIONS) and _Retry.found(_Retry.status_code_from_exception(error),
-                                                                   _TRANSIENT)
+    return isinstance(error, _RETRIED_EXCEPTIONS) and transient(error)
 
 
 def account_of(arn: str) -> str:
@@ -156,6 +177,10 @@ def keys_tagged(tagging, key: str, value: str) -> List[Dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- writes
+# Each write names its retry: ``retry_fresh`` for the writes a creation makes on a key KMS may not show yet
+# (CreateAlias, PutKeyPolicy, EnableKeyRotation, TagResource, and DisableKey for a key created disabled);
+# ``retry`` for the others, which only ever act on a key that has been read (EnableKey, UpdateKeyDescription,
+# DisableKeyRotation, UntagResource, CancelKeyDeletion, ScheduleKeyDeletion).
 
 
 @Errors.common_error_handler("create the key")
@@ -204,17 +229,16 @@ def create_key_once(client, tagging, policy: dict, description: str, tags: Dict[
 
 def create_key_transient(error: CmkAWSError) -> bool:
     """Did this CreateKey failure happen before the write (throttled), so a retry is safe?"""
-    return _code(error.exception) == "ThrottlingException"
+    return throttled(error.exception)
 
 
 def create_key_unknown(error: CmkAWSError) -> bool:
-    """Might this CreateKey failure hide a key that was made (5xx, lost response)?"""
-    return _Retry.status_code_from_exception(error.exception) in (
-        "HTTP5xx", "ConnectionError", "KMSInternalException", "DependencyTimeoutException")
+    """Might this CreateKey failure hide a key that was made (KMS busy, a 5xx, a lost answer)?"""
+    return transient(error.exception) and not throttled(error.exception)
 
 
 @Errors.common_error_handler("create the alias")
-@_retry_fresh
+@retry_fresh
 def _create_alias(client, alias: str, key_id: str) -> None:
     client.create_alias(AliasName=alias, TargetKeyId=key_id)
 
@@ -230,7 +254,7 @@ def create_alias(client, alias: str, key_id: str) -> None:
 
 
 @Errors.common_error_handler("write the key policy")
-@_retry_fresh
+@retry_fresh
 def put_key_policy(client, key_id: str, policy: dict, bypass_lockout_check: bool) -> None:
     client.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy),
                           BypassPolicyLockoutSafetyCheck=bypass_lockout_check)
@@ -243,7 +267,7 @@ def update_key_description(client, key_id: str, description: str) -> None:
 
 
 @Errors.common_error_handler("enable key rotation")
-@_retry_fresh
+@retry_fresh
 def enable_key_rotation(client, key_id: str, days: int) -> None:
     client.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=days)
 
@@ -255,7 +279,7 @@ def disable_key_rotation(client, key_id: str) -> None:
 
 
 @Errors.common_error_handler("tag the key")
-@_retry_fresh
+@retry_fresh
 def tag_resource(client, key_id: str, tags: Dict[str, str]) -> None:
     client.tag_resource(KeyId=key_id, Tags=ansible_dict_to_boto3_tag_list(tags, "TagKey", "TagValue"))
 
@@ -274,7 +298,7 @@ def enable_key(client, key_id: str) -> None:
 
 
 @Errors.common_error_handler("disable the key")
-@_retry_fresh
+@retry_fresh
 def disable_key(client, key_id: str) -> None:
     client.disable_key(KeyId=key_id)
 

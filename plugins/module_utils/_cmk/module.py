@@ -15,7 +15,8 @@ from .sts import assume_role
 from .policy import DEFAULT_VIA_SERVICES
 from .validate import InvalidInput, check_region
 
-# The options that say which key and what it should be (doc fragment cmkops.atlassian_cmk.key, and tags).
+# The options that say which key and what it should be (doc fragment cmkops.atlassian_cmk.key), shared by the
+# module that ensures the key and the one that audits it, so that both compare it with the same request.
 KEY_OPTIONS = dict(
     alias=dict(type="str", default="atlassian-cmk-key"),
     account_id=dict(type="str"),
@@ -26,6 +27,19 @@ KEY_OPTIONS = dict(
     tags=dict(type="dict", aliases=["resource_tags"]),
     enable_key_rotation=dict(type="bool", default=True),
     rotation_period_days=dict(type="int", default=365),
+    enabled=dict(type="bool"),
+    description=dict(type="str", default="Atlassian Cloud customer-managed key (CMK)"),
+    purge_tags=dict(type="bool", default=True),
+    cancel_pending_deletion=dict(type="bool", default=False),
+    adopt=dict(type="bool", default=False),
+    successor_alias=dict(type="str"),
+)
+# The options only a write uses: the audit compares a key with the other options alone.
+WRITE_OPTIONS = dict(
+    state=dict(type="str", choices=["present", "absent", "retired"], default="present"),
+    pending_window_days=dict(type="int", default=30),
+    bypass_policy_lockout_safety_check=dict(type="bool", default=False),
+    allow_wildcard_principal=dict(type="bool", default=False),
 )
 # The role the module assumes itself, in its own process, for every call (doc fragment assume_role).
 ASSUME_ROLE = dict(
@@ -36,11 +50,18 @@ ASSUME_ROLE = dict(
 MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_log=True))
 EXCLUSIVE = [("policy", "policy_template")]
 
+
+
+def write_defaults() -> dict:
+    """What the write-only options are when unset: the audit's request is a converge's with state=present."""
+    return {name: spec.get("default") for name, spec in WRITE_OPTIONS.items()}
+
+
 CREDENTIALS_HINT = (
     "They come from the access_key, secret_key and session_token options or the profile option, else from the "
     "environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), the ~/.aws/credentials and "
     "~/.aws/config files, or the instance or container role; in AWX, attach an Amazon Web Services credential "
-    "to the job template; the realm_keys role also takes atlassian_cmk_profile and atlassian_cmk_assume_role_arn."
+    "to the job template."
 )
 
 
@@ -73,7 +94,7 @@ def connect(module):
         except CmkAWSError as e:
             if _no_credentials(e):
                 fail_aws(module, e)
-            module.fail_json(msg=f"assume_role_arn={role_arn!r} (role variable atlassian_cmk_assume_role_arn): "
+            module.fail_json(msg=f"assume_role_arn={role_arn!r}: "
                                  f"{e.message}: {e.exception}")
         credentials["profile_name"] = None  # the role's keys, not the profile's
 

@@ -10,23 +10,21 @@ Nothing here talks to AWS; the same plan serves check mode (stop after planning)
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
-
+from .compare import MARKER_ALIAS, MARKER_SUCCESSOR, NO_ROTATION, Action, Comparison, Rotation, compare, ownership
+from .compare import Difference, rotation_of
 from .desired import Desired
-from .policy import policy_needs_update
+from .kms import account_of
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, days_after, revoked_at, utc_text, warning
 from .validate import MARKER_PREFIX, MAX_TAGS
 
-MARKER_ALIAS = MARKER_PREFIX + "alias"
 MARKER_ATTEMPT = MARKER_PREFIX + "attempt"
 MARKER_SUPERSEDED = MARKER_PREFIX + "superseded-by"
-MARKER_SUCCESSOR = MARKER_PREFIX + "successor"  # the alias of the key that re-encryption moves Atlassian onto
 
-KEY_SPEC = {"KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT", "Origin": "AWS_KMS", "MultiRegion": False}
-
-Action = Tuple[str, Dict[str, Any]]
+# The order a plan's writes are made in: a revocation's DisableKey last, so the changes before it can still be made.
+ORDER = ("cancel_key_deletion", "enable_key", "put_key_policy", "update_key_description", "enable_key_rotation",
+         "disable_key_rotation", "tag_resource", "untag_resource", "schedule_key_deletion", "disable_key")
 
 
 class Plan(NamedTuple):
@@ -40,68 +38,20 @@ class Plan(NamedTuple):
         return bool(self.actions)
 
 
-def spec_mismatches(metadata: Mapping[str, Any]) -> Dict[str, Any]:
-    """The key's properties that differ from the CMK key spec (they can never be changed in place)."""
-    # DescribeKey may leave out KeyUsage and MultiRegion; AWS's defaults apply then.
-    seen = {
-        "KeySpec": metadata.get("KeySpec", metadata.get("CustomerMasterKeySpec")),
-        "KeyUsage": metadata.get("KeyUsage", "ENCRYPT_DECRYPT"),
-        "Origin": metadata.get("Origin", "AWS_KMS"),
-        "MultiRegion": bool(metadata.get("MultiRegion", False)),
-    }
-    return {k: v for k, v in seen.items() if v != KEY_SPEC[k]}
+def refusal(current: Mapping[str, Any], desired: Desired, comparison: Optional[Comparison] = None) -> Optional[Difference]:
+    """The difference that makes the key behind the alias one not to touch, or None. Whatever the state asked, the
+    key must be this request's; to be made present, it must also be a CMK key in a state this collection manages."""
+    if desired.state in ("absent", "retired"):
+        found = ownership(current, desired)
+    else:
+        found = (comparison or compare(current, desired, account_of(current["metadata"]["Arn"]))).differences
+    return next((d for d in found if d.refusal), None)
 
 
 def key_problem(current: Mapping[str, Any], desired: Desired) -> Optional[str]:
     """Why the key behind the alias must not be touched, or None."""
-    meta = current["metadata"]
-    where = f"{desired.alias} in {desired.region} points at {meta['Arn']}"
-    if meta.get("KeyManager", "CUSTOMER") != "CUSTOMER":
-        return f"{where}, an AWS managed key"
-    marked_for = current["tags"].get(MARKER_ALIAS)
-    if marked_for and marked_for != desired.alias:
-        return (f"{where}, which this collection manages for {marked_for}; a key is never adopted for a second "
-                f"alias (its ARN would be reported under both): point {desired.alias} at a key of its own, or "
-                "delete the alias to let this collection create one")
-    if marked_for != desired.alias and not desired.adopt:
-        return (f"{where}, which this collection did not create (no {MARKER_ALIAS} tag for this alias); "
-                "set adopt=true (role variable atlassian_cmk_adopt) to manage it, or choose another alias")
-    if desired.state in ("absent", "retired"):
-        return None
-    wrong = spec_mismatches(meta)
-    if wrong:
-        return (f"{where}, whose {wrong} does not match the CMK key spec {KEY_SPEC}; a key is never replaced "
-                "(a new ARN means re-enrolling with Atlassian): move the alias or choose another one")
-    state = meta["KeyState"]
-    if state == "PendingDeletion" and not desired.cancel_pending_deletion:
-        return (f"{where}, which is pending deletion (on {meta.get('DeletionDate')}); set "
-                "cancel_pending_deletion=true (role variable atlassian_cmk_cancel_pending_deletion) to keep it (it stays "
-                "disabled unless enabled=true)")
-    if state not in ("Enabled", "Disabled", "PendingDeletion"):
-        return f"{where}, whose state {state} this module cannot manage"
-    return None
-
-
-class Rotation(NamedTuple):
-    enabled: bool
-    period_days: Optional[int]  # None when rotation is off, or AWS does not say
-
-
-NO_ROTATION = Rotation(False, None)
-
-
-def rotation_of(current: Mapping[str, Any]) -> Rotation:
-    return Rotation(current["rotation_enabled"], current["rotation_period_days"])
-
-
-def rotation_wanted(desired: Desired) -> Rotation:
-    return Rotation(desired.enable_key_rotation, desired.rotation_period_days if desired.enable_key_rotation else None)
-
-
-def rotation_differs(current: Rotation, wanted: Rotation) -> bool:
-    """On or off differs, or the period does (when AWS says what it is)."""
-    period_differs = current.period_days is not None and current.period_days != wanted.period_days
-    return current.enabled != wanted.enabled or (wanted.enabled and period_differs)
+    found = refusal(current, desired)
+    return found.message if found else None
 
 
 def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str],
@@ -138,13 +88,6 @@ def _view(result: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: result[k] for k in keys}
 
 
-def tag_changes(current: Mapping[str, str], wanted: Mapping[str, str], purge: bool) -> Tuple[Dict[str, str], List[str]]:
-    """amazon.aws's comparison; AWS's own tags (aws:, in any case) and the collection's markers are never purged."""
-    kept = {k: v for k, v in current.items() if k.lower().startswith(("aws:", MARKER_PREFIX))}
-    to_set, to_remove = compare_aws_tags(dict(current), {**kept, **wanted}, purge)
-    return to_set, sorted(to_remove)
-
-
 def tag_room(tags: Mapping[str, str]) -> Optional[str]:
     """Why a key's tags leave no room for the marker a revocation sets (KMS holds 50 tags), or None: a revocation
     must never fail on the limit. A key revoked or retired carries its marker already."""
@@ -156,107 +99,86 @@ def tag_room(tags: Mapping[str, str]) -> Optional[str]:
             "the key's other tags stay)")
 
 
-def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
-    """Bring an existing key to ``desired``; its ARN never changes."""
-    meta = dict(current["metadata"])
-    actions: List[Action] = []
-    warnings: List[str] = []
-    state = meta["KeyState"]
-
-    if state == "PendingDeletion":
-        actions.append(("cancel_key_deletion", {}))
-        state = "Disabled"  # what CancelKeyDeletion leaves behind
-    restoring = desired.enabled is True and state == "Disabled"
-    if restoring:
-        actions.append(("enable_key", {}))
-        state = "Enabled"
-    revoking = desired.enabled is False and state == "Enabled"
-
-    policy = current["policy"]
-    if policy_needs_update(policy, desired.policy, account_id):
-        actions.append(("put_key_policy", {"policy": desired.policy}))
-        policy = desired.policy
-
-    if meta.get("Description", "") != desired.description:
-        actions.append(("update_key_description", {"description": desired.description}))
-        meta["Description"] = desired.description
-
-    rotation = rotation_of(current)
-    wanted_rotation = rotation_wanted(desired)
-    if rotation_differs(rotation, wanted_rotation):
-        if state != "Enabled":
-            # KMS refuses rotation changes on a disabled key, and a revoked key is never enabled for it.
-            warnings.append(f"{desired.alias} in {desired.region} is disabled: its rotation settings "
-                            "will be applied when it is enabled again")
-        elif wanted_rotation.enabled:
-            actions.append(("enable_key_rotation", {"days": wanted_rotation.period_days}))
-            rotation = wanted_rotation
-        else:
-            actions.append(("disable_key_rotation", {}))
+def simulate(current: Mapping[str, Any], desired: Desired, actions: List[Action]):
+    """The key after ``actions``: (metadata, policy, rotation, tags), for the predicted result."""
+    meta, policy, rotation, tags = dict(current["metadata"]), current["policy"], rotation_of(current), dict(current["tags"])
+    for name, args in actions:
+        if name in ("cancel_key_deletion", "disable_key"):
+            meta["KeyState"] = "Disabled"
+        elif name == "enable_key":
+            meta["KeyState"] = "Enabled"
+        elif name == "schedule_key_deletion":
+            meta.update(KeyState="PendingDeletion", DeletionDate=days_after(desired.now, args["days"]))
+        elif name == "put_key_policy":
+            policy = args["policy"]
+        elif name == "update_key_description":
+            meta["Description"] = args["description"]
+        elif name == "enable_key_rotation":
+            rotation = Rotation(True, args["days"])
+        elif name == "disable_key_rotation":
             rotation = NO_ROTATION
+        elif name == "tag_resource":
+            tags.update(args["tags"])
+        elif name == "untag_resource":
+            tags = {k: v for k, v in tags.items() if k not in args["keys"]}
+    return meta, policy, rotation, tags
 
-    wanted_tags = dict(desired.tags)
-    if current["tags"].get(MARKER_ALIAS) != desired.alias:
-        wanted_tags[MARKER_ALIAS] = desired.alias  # adopted: ours from now on
-    if desired.successor_alias:
-        wanted_tags[MARKER_SUCCESSOR] = desired.successor_alias
-    if revoking:
-        wanted_tags[MARKER_REVOKED] = desired.now  # when Atlassian lost the key: its limits count from here
-    to_set, to_remove = tag_changes(current["tags"], wanted_tags, desired.purge_tags)
-    if restoring:  # enabled again: neither revoked nor retired any more
-        to_remove = sorted(set(to_remove) | {MARKER_REVOKED, MARKER_RETIRED} & set(current["tags"]))
-    tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
-    tags.update(to_set)
-    if to_set:
-        actions.append(("tag_resource", {"tags": to_set}))
-    if to_remove:
-        actions.append(("untag_resource", {"keys": to_remove}))
 
-    if revoking:
-        actions.append(("disable_key", {}))  # last, so the changes above could still be made
-        state = "Disabled"
-
-    meta["KeyState"] = state
+def planned(current: Mapping[str, Any], desired: Desired, account_id: str, actions: List[Action],
+            warnings: List[str]) -> Plan:
+    """The plan of ``actions`` in their order, with its predicted result and diff."""
+    actions = sorted(actions, key=lambda action: ORDER.index(action[0]))
+    meta, policy, rotation, tags = simulate(current, desired, actions)
     before = _result(desired, account_id, current["metadata"], current["policy"], rotation_of(current),
                      current["tags"])
     after = _result(desired, account_id, meta, policy, rotation, tags)
-    late = warning(f"{desired.alias} in {desired.region}", after["revoked_at"], desired.now)
-    warnings += [late] if late else []
     return Plan(actions, after, {"before": _view(before), "after": _view(after)}, warnings)
+
+
+def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str,
+                 comparison: Optional[Comparison] = None) -> Plan:
+    """Bring an existing key to ``desired``: the writes of every difference (``compare``); its ARN never changes.
+    Tags set by several differences are set in one call, and removed in one."""
+    comparison = comparison or compare(current, desired, account_id)
+    to_set: Dict[str, str] = {}
+    to_remove: List[str] = []
+    actions: List[Action] = []
+    for difference in comparison.differences:
+        for name, args in difference.writes:
+            if name == "tag_resource":
+                to_set.update(args["tags"])
+            elif name == "untag_resource":
+                to_remove += args["keys"]
+            else:
+                actions.append((name, args))
+    actions += [("tag_resource", {"tags": to_set})] if to_set else []
+    actions += [("untag_resource", {"keys": sorted(set(to_remove))})] if to_remove else []
+    plan = planned(current, desired, account_id, actions, list(comparison.warnings))
+    late = warning(f"{desired.alias} in {desired.region}", plan.result["revoked_at"], desired.now)
+    return plan._replace(warnings=plan.warnings + ([late] if late else []))
 
 
 def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
     """Schedule the aliased key's deletion; the alias stays, so the key can still be found and restored."""
-    meta = dict(current["metadata"])
-    before = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
-    if meta["KeyState"] == "PendingDeletion":
-        return Plan([], before, {"before": _view(before), "after": _view(before)}, [])
-    meta.update(KeyState="PendingDeletion", DeletionDate=days_after(desired.now, desired.pending_window_days))
-    after = _result(desired, account_id, meta, current["policy"], rotation_of(current), current["tags"])
-    actions = [("schedule_key_deletion", {"days": desired.pending_window_days})]
-    return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
+    pending = current["metadata"]["KeyState"] == "PendingDeletion"
+    actions = [] if pending else [("schedule_key_deletion", {"days": desired.pending_window_days})]
+    return planned(current, desired, account_id, actions, [])
 
 
 def plan_retired(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
     """Re-encryption's last step: the key is disabled and marked retired, and nothing else about it changes. A key
     disabled before keeps its revocation time as its retirement's; a key pending deletion is left as it is."""
-    meta = dict(current["metadata"])
-    tags = dict(current["tags"])
+    state, tags = current["metadata"]["KeyState"], current["tags"]
     actions: List[Action] = []
-    if meta["KeyState"] != "PendingDeletion":
+    if state != "PendingDeletion":
         if MARKER_RETIRED not in tags:
-            since = tags.get(MARKER_REVOKED) if meta["KeyState"] == "Disabled" else None
-            tags[MARKER_RETIRED] = since or desired.now
-            actions.append(("tag_resource", {"tags": {MARKER_RETIRED: tags[MARKER_RETIRED]}}))
-        if tags.pop(MARKER_REVOKED, None) is not None:
+            since = tags.get(MARKER_REVOKED) if state == "Disabled" else None
+            actions.append(("tag_resource", {"tags": {MARKER_RETIRED: since or desired.now}}))
+        if MARKER_REVOKED in tags:
             actions.append(("untag_resource", {"keys": [MARKER_REVOKED]}))
-        if meta["KeyState"] == "Enabled":
+        if state == "Enabled":
             actions.append(("disable_key", {}))
-            meta["KeyState"] = "Disabled"
-    before = _result(desired, account_id, current["metadata"], current["policy"], rotation_of(current),
-                     current["tags"])
-    after = _result(desired, account_id, meta, current["policy"], rotation_of(current), tags)
-    return Plan(actions, after, {"before": _view(before), "after": _view(after)}, [])
+    return planned(current, desired, account_id, actions, [])
 
 
 def creation_tags(desired: Desired, attempt: str) -> Dict[str, str]:
@@ -265,17 +187,17 @@ def creation_tags(desired: Desired, attempt: str) -> Dict[str, str]:
     return dict(desired.tags, **{MARKER_ALIAS: desired.alias, MARKER_ATTEMPT: attempt}, **successor)
 
 
-def plan_create(desired: Desired, account_id: str, attempt: str) -> Plan:
-    """A key that does not exist yet: what creating it does, and what it will look like."""
-    enabled = desired.enabled is not False
-    actions: List[Action] = [("create_key", {}), ("create_alias", {})]
-    rotation = NO_ROTATION
+def plan_create(desired: Desired, account_id: str, attempt: str, created: Optional[Mapping[str, Any]] = None) -> Plan:
+    """A new key: the writes after CreateKey and CreateAlias (rotation, and DisableKey for a key asked disabled),
+    and the key they leave, predicted before it is made, or from ``created`` (CreateKey's KeyMetadata) after."""
+    meta = created or {"Arn": None, "KeyId": None, "AWSAccountId": account_id, "KeyState": "Enabled",
+                       "Description": desired.description}
+    new = {"metadata": meta, "policy": desired.policy, "rotation_enabled": False, "rotation_period_days": None,
+           "tags": creation_tags(desired, attempt)}
+    actions: List[Action] = []
     if desired.enable_key_rotation:
         actions.append(("enable_key_rotation", {"days": desired.rotation_period_days}))
-        rotation = Rotation(True, desired.rotation_period_days)
-    if not enabled:
+    if desired.enabled is False:
         actions.append(("disable_key", {}))
-    meta = {"Arn": None, "KeyId": None, "AWSAccountId": account_id,
-            "KeyState": "Enabled" if enabled else "Disabled", "Description": desired.description}
-    after = _result(desired, account_id, meta, desired.policy, rotation, creation_tags(desired, attempt))
-    return Plan(actions, after, {"before": {}, "after": _view(after)}, [])
+    plan = planned(new, desired, account_id, actions, [])
+    return plan._replace(diff={"before": {}, "after": plan.diff["after"]})

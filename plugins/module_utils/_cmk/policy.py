@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
-from .validate import InvalidInput
+from .validate import InvalidInput, is_account_id
 
 MAX_POLICY_BYTES = 32768
 ORG_PATHS_TOKEN = "OrganisationalUnits"
@@ -171,7 +171,7 @@ def _principal(value: Any, account_id: Optional[str]) -> Any:
         names = [str(i) for i in _as_list(ids)]
         if kind == "AWS" and account_id:
             # AWS stores a bare account id as its root ARN.
-            names = [root_arn(n) if re.fullmatch(r"[0-9]{12}", n) else n for n in names]
+            names = [root_arn(n) if is_account_id(n) else n for n in names]
         out[kind] = sorted(set(names))
     return out
 

@@ -12,8 +12,9 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import kms
 from . import sts
+from .compare import compare
 from .desired import Desired
-from .plan import Plan, key_problem, plan_absent, plan_present, plan_retired, tag_room
+from .plan import Plan, plan_absent, plan_present, plan_retired, refusal, tag_room
 from .policy import lint_policy, locks_out
 from .validate import InvalidInput
 
@@ -113,13 +114,17 @@ def read_key(client, key_id: str) -> Optional[Dict[str, Any]]:
 def plan_key(run: Run, current: Dict[str, Any]) -> Plan:
     """What an existing key needs; refuses a key that must not be touched, or a write that must not be made."""
     account_id = kms.account_of(current["metadata"]["Arn"])
-    run.guard_account(account_id)
     desired = run.desired(account_id)
-    problem = key_problem(current, desired)
-    if problem:
-        raise KeyProblem(problem)
-    planner = {"present": plan_present, "absent": plan_absent, "retired": plan_retired}[desired.state]
-    plan = planner(current, desired, account_id)
+    comparison = compare(current, desired, account_id) if desired.state == "present" else None
+    refused = refusal(current, desired, comparison)
+    if refused and refused.code == "wrong_account":
+        run.guard_account(account_id)
+    if refused:
+        raise KeyProblem(refused.message)
+    if comparison:
+        plan = plan_present(current, desired, account_id, comparison)
+    else:
+        plan = {"absent": plan_absent, "retired": plan_retired}[desired.state](current, desired, account_id)
     if any(name == "put_key_policy" for name, _args in plan.actions):
         run.lint(desired.policy, account_id)
     refuse_full_tags(plan)

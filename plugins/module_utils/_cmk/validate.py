@@ -63,8 +63,13 @@ def check_alias(alias: Any) -> List[InvalidInput]:
     return []
 
 
+def is_account_id(value: Any) -> bool:
+    """Whether ``value`` is an AWS account ID as text: exactly 12 digits (the one place that says so)."""
+    return isinstance(value, str) and bool(_ACCOUNT_ID.fullmatch(value))
+
+
 def check_account_id(account_id: Optional[str]) -> List[InvalidInput]:
-    if account_id is None or _ACCOUNT_ID.fullmatch(str(account_id)):
+    if account_id is None or is_account_id(str(account_id)):
         return []
     return [InvalidInput("account_id", account_id, "must be exactly 12 digits")]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.failure_reason import failure_reason
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_audit import realm_audit
 
@@ -41,3 +43,20 @@ def test_failure_reason_names_the_region_and_an_alias_other_than_the_enrolled_on
 def test_failure_reason_of_one_task_and_of_nothing():
     assert failure_reason({"msg": "bad variable"}, "Check") == "Check: bad variable"
     assert failure_reason(None) == "failed without a message"
+
+
+@pytest.mark.parametrize("msg, said", [
+    ("set adopt=true to manage it", "set adopt=true (role variable atlassian_cmk_adopt) to manage it"),
+    ("set cancel_pending_deletion=true to keep it (it stays disabled unless enabled=true)",
+     "set cancel_pending_deletion=true (role variable atlassian_cmk_cancel_pending_deletion) to keep it (it stays "
+     "disabled unless enabled=true (role variable atlassian_cmk_enabled))"),
+    ("atlassian_cmk_adopt=true was given", "atlassian_cmk_adopt=true was given"),
+    ("adopt=maybe", "adopt=maybe"),
+    ("assume_role_arn='arn:aws:iam::111122223333:role/x': AccessDenied",
+     "assume_role_arn='arn:aws:iam::111122223333:role/x' (role variable atlassian_cmk_assume_role_arn): AccessDenied"),
+    ("describe: no AWS credentials were found. They come from",
+     "describe: no AWS credentials were found. The realm_keys role also takes atlassian_cmk_profile and "
+     "atlassian_cmk_assume_role_arn. They come from"),
+])
+def test_failure_reason_names_the_role_variable_of_the_options_it_advises(msg, said):
+    assert failure_reason({"msg": msg}, "Ensure") == f"Ensure: {said}"

@@ -11,20 +11,20 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk import a
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_checked
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import write_defaults
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import POLICY
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import REGION
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import current
+from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import desired
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import metadata
 
 
 def expected(**params):
-    merged = audit.audit_params(dict({"alias": "atlassian-cmk-key", "account_id": None, "tags": {"team": "security"},
-                                      "enable_key_rotation": True, "rotation_period_days": 365}, **params))
-    return replace(Desired.from_params(merged, REGION), policy=copy.deepcopy(POLICY))
+    return desired(**params)
 
 
-def codes(cur, desired, checked=True, tags_given=True):
-    return sorted(f["code"] for f in audit.findings(cur, desired, checked, tags_given))
+def codes(cur, wanted, checked=True):
+    return sorted(f["code"] for f in audit.findings(cur, wanted, checked))
 
 
 def test_a_key_as_made_has_no_finding():
@@ -48,9 +48,9 @@ def test_each_difference_is_one_finding(cur, params, code):
 
 def test_policy_drift_carries_the_diff_and_unchecked_is_said():
     cur = current(policy={"Version": "2012-10-17", "Statement": []})
-    (drift,) = audit.findings(cur, expected(), True, True)
+    (drift,) = audit.findings(cur, expected(), True)
     assert drift["code"] == "policy_drift" and drift["diff"] == {"before": cur["policy"], "after": POLICY}
-    assert codes(cur, expected(), checked=False) == ["policy_unchecked"]
+    assert codes(cur, replace(expected(), policy=None), checked=False) == ["policy_unchecked"]
 
 
 def test_a_wrong_key_spec():
@@ -62,7 +62,7 @@ def test_a_wrong_key_spec():
 def test_unset_tags_are_not_compared():
     cur = current()
     cur["tags"]["anything"] = "goes"
-    assert codes(cur, expected(), tags_given=False) == []
+    assert codes(cur, expected(tags=None)) == []
 
 
 @pytest.mark.parametrize("params, checked", [
@@ -71,12 +71,12 @@ def test_unset_tags_are_not_compared():
     ({"policy_template": '{"Statement": []}'}, True),
 ])
 def test_policy_checked_only_when_the_policy_can_be_built(params, checked):
-    assert policy_checked(audit.audit_params(params)) is checked
+    assert policy_checked(dict(write_defaults(), **params)) is checked
 
 
 def test_input_errors_let_org_paths_be_missing_but_name_bad_values():
-    assert audit_input_errors(audit.audit_params({"alias": "atlassian-cmk-key"}), REGION) == []
-    (error,) = audit_input_errors(audit.audit_params({"rotation_period_days": 5}), REGION)
+    assert audit_input_errors(dict(write_defaults(), alias="atlassian-cmk-key"), REGION) == []
+    (error,) = audit_input_errors(dict(write_defaults(), rotation_period_days=5), REGION)
     assert error.option == "rotation_period_days" and error.value == 5
 
 
@@ -99,11 +99,10 @@ def test_the_read_only_client_refuses_every_write(call):
 def test_a_disabled_key_says_how_long_it_has_been_revoked():
     tags = {"team": "security", "cmkops:atlassian_cmk:alias": "alias/atlassian-cmk-key",
             "cmkops:atlassian_cmk:revoked-at": "2026-11-01T09:00:00Z"}
-    (found,) = audit.findings(current(state="Disabled", tags=tags), replace(expected(), now="2026-11-25T09:00:00Z"),
-                              True, True)
+    (found,) = audit.findings(current(state="Disabled", tags=tags), expected(now="2026-11-25T09:00:00Z"), True)
     assert found["code"] == "disabled" and found["revoked_at"] == "2026-11-01T09:00:00Z"
     assert "revoked at 2026-11-01T09:00:00Z, 24 days ago" in found["message"]
     assert "more than 20 days: Atlassian may be unable to fully recover the sites" in found["message"]
     del tags["cmkops:atlassian_cmk:revoked-at"]
-    (found,) = audit.findings(current(state="Disabled", tags=tags), expected(), True, True)
+    (found,) = audit.findings(current(state="Disabled", tags=tags), expected(), True)
     assert found["revoked_at"] == "unknown" and "revoked at unknown" in found["message"]

@@ -149,3 +149,23 @@ def test_a_refused_repeat_is_fine_when_the_key_is_as_asked(call, state, done):
 
 def test_arn_parts():
     assert (kms.account_of(ARN), kms.key_id_of(ARN)) == ("111122223333", "1234abcd-12ab-34cd-56ef-1234567890ab")
+
+
+@pytest.mark.parametrize("exc, transient, fresh, create_safe, create_unknown", [
+    (error("ThrottlingException"), True, True, True, False),
+    (error("RequestLimitExceeded"), True, True, True, False),
+    (error("KMSInternalException", 500), True, True, False, True),
+    (error("DependencyTimeoutException"), True, True, False, True),
+    (error("Anything", 503), True, True, False, True),
+    (EndpointConnectionError(endpoint_url="http://x"), True, True, False, True),
+    (error("NotFoundException"), False, True, False, False),
+    (error("KMSInvalidStateException"), False, True, False, False),
+    (error("AccessDeniedException"), False, False, False, False),
+    (error("MalformedPolicyDocumentException"), False, False, False, False),
+    (ValueError("not botocore's"), False, False, False, False),
+])
+def test_retry_decisions_are_named_predicates_over_botocore_errors(exc, transient, fresh, create_safe, create_unknown):
+    assert kms.transient(exc) is transient and kms.retried(exc) is transient
+    assert kms.transient_or_not_yet_visible(exc) is fresh
+    wrapped = kms.CmkAWSError(exception=exc, message="create the key")
+    assert kms.create_key_transient(wrapped) is create_safe and kms.create_key_unknown(wrapped) is create_unknown

@@ -14,6 +14,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import creation_tags
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_absent
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_create
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.runner import WRITES
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_present
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import plan_retired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import result_of
@@ -80,19 +81,19 @@ def test_plan_absent_changes_nothing_else():
 @pytest.mark.parametrize(
     "enabled, rotation, days, expected",
     [
-        (None, True, 365, ["create_key", "create_alias", "enable_key_rotation"]),
-        (True, True, 90, ["create_key", "create_alias", "enable_key_rotation"]),
-        (False, True, 2560, ["create_key", "create_alias", "enable_key_rotation", "disable_key"]),
-        (None, False, 365, ["create_key", "create_alias"]),
-        (True, False, 365, ["create_key", "create_alias"]),
-        (False, False, 365, ["create_key", "create_alias", "disable_key"]),
+        (None, True, 365, ["enable_key_rotation"]),
+        (True, True, 90, ["enable_key_rotation"]),
+        (False, True, 2560, ["enable_key_rotation", "disable_key"]),
+        (None, False, 365, []),
+        (True, False, 365, []),
+        (False, False, 365, ["disable_key"]),
     ],
 )
 def test_plan_create_actions(enabled, rotation, days, expected):
+    """After CreateKey and CreateAlias (the saga's own steps), only writes of the WRITES table."""
     plan = plan_create(desired(enabled=enabled, enable_key_rotation=rotation, rotation_period_days=days),
                        ACCOUNT, ATTEMPT)
-    assert names(plan) == expected
-    assert plan.changed
+    assert names(plan) == expected and set(names(plan)) <= set(WRITES)
     if rotation:
         assert args_of(plan, "enable_key_rotation") == {"days": days}
         assert (plan.result["rotation_enabled"], plan.result["rotation_period_days"]) == (True, days)
@@ -198,3 +199,12 @@ def test_result_of_shape():
                   account_id=ACCOUNT)
     assert set(r) == RESULT_KEYS
     assert r["key_arn"] is None and r["account_id"] == ACCOUNT and r["enabled"] is True and r["description"] == ""
+
+
+def test_plan_create_from_the_created_key_reports_what_createkey_answered():
+    created = {"Arn": "arn:aws:kms:eu-west-1:123456789012:key/made", "KeyId": "made", "AWSAccountId": ACCOUNT,
+               "KeyState": "Enabled", "Description": "as KMS stored it"}
+    plan = plan_create(desired(enabled=False), ACCOUNT, ATTEMPT, created=created)
+    assert (plan.result["key_arn"], plan.result["key_id"]) == (created["Arn"], "made")
+    assert plan.result["description"] == "as KMS stored it" and plan.result["key_state"] == "Disabled"
+    assert plan.diff["before"] == {}

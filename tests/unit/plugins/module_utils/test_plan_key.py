@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import KEY_SPEC
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.compare import KEY_SPEC
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import key_problem
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import spec_mismatches
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.compare import spec_mismatches
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ATTEMPT

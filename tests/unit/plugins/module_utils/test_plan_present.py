@@ -310,7 +310,7 @@ def test_plan_present_description(cur_desc, want_desc):
     assert plan.diff["before"]["description"] == (cur_desc or "")
 
 
-@pytest.mark.parametrize("cur_tags", [{}, {"team": "security"}, {MARKER_ALIAS: "alias/other"}])
+@pytest.mark.parametrize("cur_tags", [{}, {"team": "security"}])
 @pytest.mark.parametrize("purge", [True, False])
 def test_plan_present_adoption_adds_marker(cur_tags, purge):
     plan = plan_present(current(tags=cur_tags), desired(adopt=True, purge_tags=purge), ACCOUNT)
