@@ -11,7 +11,8 @@ version_added: 1.0.0
 author:
   - cmkops contributors (@cmkops)
 description:
-  - Turns the results of M(cmkops.atlassian_cmk.atlassian_cmk_key), one per region of the realm, into what
+  - Turns the results of M(cmkops.atlassian_cmk.atlassian_cmk_key), one per region the run manages, and the reads
+    of the other regions of the realm, into what
     Atlassian's enrolment asks for, that is the account, the realm, one key ARN per region and the context tag.
   - Every region of the realm is reported. A region without a key has a V(null) ARN, and the enrolment is
     complete only when every region has an C(Enabled) key.
@@ -41,6 +42,14 @@ options:
   account_id:
     description: The account to report when no result names one (no key, or every region failed).
     type: str
+  left_out:
+    description:
+      - The registered loop results of M(cmkops.atlassian_cmk.atlassian_cmk_key_info) for the regions the run leaves
+        out, whose items are the role's C(left_out) (V(region), V(alias), V(successor)). They are reported as read,
+        never written; a failed read is reported with its error.
+    type: list
+    elements: dict
+    version_added: 1.2.0
 """
 
 EXAMPLES = r"""
@@ -76,7 +85,8 @@ _value:
       type: dict
 """
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import retired_keys
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import retired_keys
 
 
 def _key(result, managed):
@@ -93,10 +103,26 @@ def _key(result, managed):
     }
 
 
-def realm_enrollment(results, realm, context_tag="", account_id=None, retirement=None):
+def _read(result):
+    """A read of a region the run leaves out (the info module's result) in the form of the ensure loop's."""
+    key = result.get("key") or {}
+    item = dict(result["item"], managed=False, retired=False)
+    if result.get("failed"):
+        return {"item": item, "failed": True, "msg": result.get("msg", "failed"), "alias": item["alias"]}
+    return dict(key, item=item, alias=item["alias"], changed=False)
+
+
+def realm_enrollment(results, realm, context_tag="", account_id=None, retirement=None, left_out=None):
+    order = {region: n for n, region in enumerate(REALMS.get(realm, ()))}
+    results = list(results) + [_read(r) for r in left_out or []]
+
+    def in_realm_order(rows):
+        rows = sorted(rows, key=lambda r: order.get(r["item"]["region"], len(order)))
+        return {r["item"]["region"]: _key(r, r["item"]["managed"]) for r in rows}
+
     enrolled = [r for r in results if not r["item"]["successor"] and not r["item"]["retired"]]
-    keys = {r["item"]["region"]: _key(r, r["item"]["managed"]) for r in enrolled}
-    successors = {r["item"]["region"]: _key(r, r["item"]["managed"]) for r in results if r["item"]["successor"]}
+    keys = in_realm_order(enrolled)
+    successors = in_realm_order([r for r in results if r["item"]["successor"]])
     accounts = [r.get("account_id") for r in results if not r.get("failed") and r.get("account_id")]
     entry = {
         "realm": realm,

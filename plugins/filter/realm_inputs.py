@@ -83,13 +83,22 @@ _value:
       type: str
     key_items:
       description:
-        - The role's ensure loop, one item per region of the realm and alias, each with V(region), V(alias)
-          (with the V(alias/) prefix), V(managed) (false for a region only read), V(state), V(enabled)
-          (V(null) to leave it), V(successor), V(retired) and V(successor_alias) (what an enrolled key records
-          as its successor, V(null) to leave it); the enrolled alias's items come first. The successor's items
+        - The role's ensure loop, one item per region the run manages and alias, each with V(region), V(alias)
+          (with the V(alias/) prefix), V(managed) (always true), V(state), V(enabled)
+          (V(null) to leave it), V(successor), V(retired), V(successor_alias) (what an enrolled key records
+          as its successor, V(null) to leave it) and V(cancel_pending_deletion) (true only for a managed key the
+          run keeps); the enrolled alias's items come first. The successor's items
           get the enrolled ones' V(enabled), since a revocation covers every key Atlassian may hold.
       type: list
       elements: dict
+    left_out:
+      description:
+        - The regions of the realm that C(regions) leaves out, read with
+          M(cmkops.atlassian_cmk.atlassian_cmk_key_info) and never written, one item per region and alias, each
+          with V(region), V(alias) and V(successor).
+      type: list
+      elements: dict
+      version_added: 1.2.0
     successor_reads:
       description:
         - What a revoking or restoring run (V(enabled) given) reads before any write, one item per managed region,
@@ -106,6 +115,10 @@ _value:
     retire_alias:
       description: The alias whose keys are retired, with the V(alias/) prefix; V(null) when none.
       type: str
+    retiring:
+      description: Whether the run retires the old alias's keys, the one place the role decides it.
+      type: bool
+      version_added: 1.2.0
     enabled:
       description: V(true), V(false), or V(null) when not given.
       type: bool
@@ -137,10 +150,10 @@ import re
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors import key_input_errors
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import key_items
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import lifecycle_errors
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import read_items
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import successor_reads
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import key_items
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import lifecycle_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import read_items
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import successor_reads
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
@@ -174,6 +187,13 @@ def _typed(v, prefix, errors):
             errors.append(str(e))
             out[name] = default
     return out
+
+
+def _split(items):
+    """The ensure loop's items (the regions the run manages) and the reads of the regions it leaves out."""
+    return {"key_items": [i for i in items if i["managed"]],
+            "left_out": [{"region": i["region"], "alias": i["alias"], "successor": i["successor"]}
+                         for i in items if not i["managed"]]}
 
 
 def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
@@ -226,9 +246,9 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
     return dict(typed, errors=errors, realm_regions=realm_regions, target_regions=targets, org_paths=org_paths,
                 account_id=account_id, policy_template=v.get("policy_template"),
-                key_items=key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
-                                    options["state"], typed["enabled"]),
-                read_items=reads, retire_alias=reads[-1]["alias"] if reads else None,
+                **_split(key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
+                                   options["state"], typed["enabled"], typed["cancel_pending_deletion"])),
+                read_items=reads, retire_alias=reads[-1]["alias"] if reads else None, retiring=bool(reads),
                 successor_reads=[] if audit else successor_reads(targets, alias, typed["enabled"]))
 
 

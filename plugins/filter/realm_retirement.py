@@ -66,7 +66,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import retirement
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import retirement
 
 
 def realm_retirement(reads, retire_state="disabled"):

@@ -35,6 +35,11 @@ options:
     description: The run's C(enabled), V(false) to revoke or V(true) to restore.
     type: bool
     required: true
+  cancel_pending_deletion:
+    description: The run's C(cancel_pending_deletion), carried by each item.
+    type: bool
+    default: false
+    version_added: 1.2.0
 """
 
 EXAMPLES = r"""
@@ -55,13 +60,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import recorded_successors
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import recorded_successors
 
 
-def realm_successors(reads, enabled, successor_alias=None):
+def realm_successors(reads, enabled, successor_alias=None, cancel_pending_deletion=False):
     if not isinstance(reads, list):
         raise AnsibleFilterError(f"realm_successors expects the registered results list, got {type(reads).__name__}")
-    return recorded_successors(reads, successor_alias, enabled)
+    return recorded_successors(reads, successor_alias, enabled, cancel_pending_deletion)
 
 
 class FilterModule:

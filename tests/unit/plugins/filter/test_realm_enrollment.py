@@ -29,14 +29,42 @@ def test_every_region_enabled_is_complete():
                             **NOTHING_ELSE}
 
 
+def read(region, arn=None, state="Enabled", alias="alias/atlassian-cmk-key", successor=False, failed=None):
+    """The info module's result for a region the run leaves out."""
+    got = {"item": {"region": region, "alias": alias, "successor": successor}, "changed": False}
+    if failed:
+        return dict(got, failed=True, msg=failed)
+    key = {"key_arn": arn, "key_id": arn.split("/")[-1], "alias": alias, "key_state": state, "revoked_at": None,
+           "account_id": "111122223333"} if arn else None
+    return dict(got, key=key, findings=[], compliant=bool(arn))
+
+
 def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
-    # Check mode predicts a key to create: no ARN, so no key state either.
-    out = realm_enrollment([result("eu-central-1", None, managed=False), result("eu-west-1", ARN2)], "europe")
+    out = realm_enrollment([result("eu-west-1", ARN2)], "europe", left_out=[read("eu-central-1")])
     assert out["keys"]["eu-central-1"] == {"key_arn": None, "key_id": None, "alias": "alias/atlassian-cmk-key",
                                            "key_state": None, "changed": False, "managed": False, "revoked_at": None}
     assert out["keys"]["eu-west-1"]["managed"] is True
+    assert list(out["keys"]) == ["eu-central-1", "eu-west-1"]  # the realm's order
     assert out["entry"]["key_arns"] == {"eu-central-1": None, "eu-west-1": ARN2}
     assert out["entry"]["complete"] is False and out["entry"]["context_tag"] is None
+
+
+def test_a_region_only_read_shows_its_key_and_a_failed_read_its_error():
+    out = realm_enrollment([result("eu-west-1", ARN2)], "europe", left_out=[read("eu-central-1", ARN1)])
+    assert out["keys"]["eu-central-1"]["key_arn"] == ARN1 and out["keys"]["eu-central-1"]["managed"] is False
+    assert out["entry"]["complete"] is True
+    out = realm_enrollment([result("eu-west-1", ARN2)], "europe",
+                           left_out=[read("eu-central-1", failed="AccessDeniedException: kms:DescribeKey")])
+    assert out["keys"]["eu-central-1"]["error"] == "AccessDeniedException: kms:DescribeKey"
+    assert out["keys"]["eu-central-1"]["key_arn"] is None and out["entry"]["complete"] is False
+
+
+def test_a_successor_in_a_region_left_out_is_read_too():
+    out = realm_enrollment([result("eu-west-1", ARN2), result("eu-west-1", NEW2, alias="alias/new", successor=True)],
+                           "europe", left_out=[read("eu-central-1", ARN1),
+                                               read("eu-central-1", NEW1, alias="alias/new", successor=True)])
+    assert out["entry"]["successor_alias"] == "alias/new"
+    assert out["entry"]["successor_key_arns"] == {"eu-central-1": NEW1, "eu-west-1": NEW2}
 
 
 def test_a_disabled_key_is_incomplete_and_keeps_when_it_was_revoked():

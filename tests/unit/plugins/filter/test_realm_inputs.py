@@ -9,17 +9,29 @@ ORG2 = "o-rab3nm4fez/*/ou-ab12-cdef3457/*"
 GOOD = {"realm": "europe", "org_paths": [ORG], "alias": "atlassian-cmk-key"}
 
 
-def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, successor=False, successor_alias=None):
+def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, successor=False, successor_alias=None,
+         cancel=False):
     return {"region": region, "alias": alias, "managed": managed, "state": "present", "enabled": enabled,
-            "successor": successor, "retired": False, "successor_alias": successor_alias}
+            "successor": successor, "retired": False, "successor_alias": successor_alias,
+            "cancel_pending_deletion": cancel}
 
 
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
-                   "policy_template": None, "read_items": [], "retire_alias": None, "successor_reads": [],
-                   "key_items": [item("eu-central-1"), item("eu-west-1")], **DEFAULTS}
+                   "policy_template": None, "read_items": [], "retire_alias": None, "retiring": False,
+                   "successor_reads": [], "key_items": [item("eu-central-1"), item("eu-west-1")], "left_out": [],
+                   **DEFAULTS}
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+def test_a_pending_deletion_is_cancelled_only_where_the_run_keeps_a_key_it_manages(cancel):
+    out = realm_inputs(dict(GOOD, regions="eu-west-1", cancel_pending_deletion=cancel, successor_alias="cmk-2027"))
+    assert [(i["alias"], i["region"], i["cancel_pending_deletion"]) for i in out["key_items"]] == [
+        ("alias/atlassian-cmk-key", "eu-west-1", cancel), ("alias/cmk-2027", "eu-west-1", cancel)]
+    retiring = realm_inputs(dict(GOOD, cancel_pending_deletion=cancel, retire_alias="cmk-2026"))
+    assert retiring["retiring"] is True and retiring["retire_alias"] == "alias/cmk-2026"
 
 
 # The booleans and numbers the role reads itself, as the filter returns them when not given.
@@ -137,9 +149,13 @@ def test_a_successor_follows_the_enrolled_alias_in_every_region_of_the_realm():
     # Only the managed region is asked a change; the revocation covers the successor too, which the enrolled key
     # records, and the enrolled keys are read first for the successors they record.
     assert out["key_items"] == [
-        item("eu-central-1", managed=False), item("eu-west-1", enabled=False, successor_alias="alias/cmk-2027"),
-        item("eu-central-1", "alias/cmk-2027", managed=False, successor=True),
+        item("eu-west-1", enabled=False, successor_alias="alias/cmk-2027"),
         item("eu-west-1", "alias/cmk-2027", enabled=False, successor=True),
+    ]
+    # The region left out is read, never written.
+    assert out["left_out"] == [
+        {"region": "eu-central-1", "alias": "alias/atlassian-cmk-key", "successor": False},
+        {"region": "eu-central-1", "alias": "alias/cmk-2027", "successor": True},
     ]
     assert out["successor_reads"] == [{"region": "eu-west-1", "alias": "alias/atlassian-cmk-key"}]
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from .validate import PENDING_WINDOW_DAYS, alias_name, check_alias, check_range
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import PENDING_WINDOW_DAYS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_alias
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_range
 
 RETIRE_STATES = ("disabled", "absent")
 
@@ -54,23 +57,26 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
 
 
 def _item(region: str, alias: Optional[str], managed: bool, state: str = "present", enabled: Optional[bool] = None,
-          successor: bool = False, retired: bool = False, successor_alias: Optional[str] = None) -> Dict[str, Any]:
+          successor: bool = False, retired: bool = False, successor_alias: Optional[str] = None,
+          cancel: bool = False) -> Dict[str, Any]:
     """One run of the role's ensure loop: the region, the alias, and what the module is asked there. A region
     not managed is only read: the role runs the module in check mode, asking no state change. An enrolled key
-    records its ``successor_alias``, so that revoking it later revokes the successor too."""
+    records its ``successor_alias``, so that revoking it later revokes the successor too. A pending deletion is
+    cancelled (``cancel``, atlassian_cmk_cancel_pending_deletion) only where the run manages a key it keeps."""
     return {"region": region, "alias": alias, "managed": managed, "state": state if managed else "present",
             "enabled": enabled if managed else None, "successor": successor, "retired": retired,
-            "successor_alias": successor_alias if managed else None}
+            "successor_alias": successor_alias if managed else None,
+            "cancel_pending_deletion": bool(cancel and managed and not retired)}
 
 
 def key_items(regions: List[str], targets: List[str], alias: Any, successor: Any, state: str,
-              enabled: Optional[bool]) -> List[Dict[str, Any]]:
+              enabled: Optional[bool], cancel: bool = False) -> List[Dict[str, Any]]:
     """The role's ensure loop: the enrolled alias in every region of the realm, then the successor's. Atlassian may
     hold both (the successor's ARN has been sent), so a revocation or a restoration covers both."""
-    items = [_item(region, _full(alias), region in targets, state, enabled, successor_alias=_full(successor))
-             for region in regions]
+    items = [_item(region, _full(alias), region in targets, state, enabled, successor_alias=_full(successor),
+                   cancel=cancel) for region in regions]
     if _full(successor):
-        items += [_item(region, _full(successor), region in targets, enabled=enabled, successor=True)
+        items += [_item(region, _full(successor), region in targets, enabled=enabled, successor=True, cancel=cancel)
                   for region in regions]
     return items
 
@@ -81,14 +87,14 @@ def successor_reads(targets: List[str], alias: Any, enabled: Optional[bool]) -> 
     return [{"region": region, "alias": _full(alias)} for region in targets] if enabled is not None else []
 
 
-def recorded_successors(reads: List[Mapping[str, Any]], successor: Any, enabled: Optional[bool]
-                        ) -> List[Dict[str, Any]]:
+def recorded_successors(reads: List[Mapping[str, Any]], successor: Any, enabled: Optional[bool],
+                        cancel: bool = False) -> List[Dict[str, Any]]:
     """From the atlassian_cmk_key_info results of ``successor_reads``: the ensure loop's items for the successor
     keys the enrolled keys record, besides ``successor`` (the run's own, already in the loop). A revocation
     disables them with the enrolled keys; a restoration leaves them as they are and reports them (a successor is
     enabled again only by a run that names it, so that a successor abandoned and retired stays disabled)."""
     found = [(read["item"]["region"], (read.get("key") or {}).get("successor_alias")) for read in reads]
-    return [_item(region, alias, True, enabled=False if enabled is False else None, successor=True)
+    return [_item(region, alias, True, enabled=False if enabled is False else None, successor=True, cancel=cancel)
             for region, alias in found if alias and alias != _full(successor)]
 
 

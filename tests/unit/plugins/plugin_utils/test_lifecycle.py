@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import retirement
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.lifecycle import recorded_successors
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import retirement
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import recorded_successors
 
 NEW, OLD = "alias/cmk-2027", "alias/atlassian-cmk-key"
 NEW_ARN = "arn:aws:kms:eu-west-1:111122223333:key/new"
@@ -26,7 +26,7 @@ def test_an_enabled_successor_lets_the_old_key_retire(retire_state):
     assert out == {"refusals": [], "regions": ["eu-west-1"], "alias": OLD,
                    "items": [{"region": "eu-west-1", "alias": OLD, "managed": True, "state": "absent" if absent else
                               "retired", "enabled": None, "successor": False, "retired": True,
-                              "successor_alias": None}],
+                              "successor_alias": None, "cancel_pending_deletion": False}],
                    "keys": {"eu-west-1": {"key_arn": OLD_ARN, "key_state": "Enabled"}}}
 
 
@@ -60,7 +60,7 @@ def enrolled_read(region, successor):
 
 def successor_item(region, enabled):
     return {"region": region, "alias": "alias/cmk-2027", "managed": True, "state": "present", "enabled": enabled,
-            "successor": True, "retired": False, "successor_alias": None}
+            "successor": True, "retired": False, "successor_alias": None, "cancel_pending_deletion": False}
 
 
 def test_a_revocation_covers_the_successors_the_enrolled_keys_record_and_a_restoration_reports_them():
