@@ -42,16 +42,8 @@ def refusal(current: Mapping[str, Any], desired: Desired, comparison: Optional[C
     """The difference that makes the key behind the alias one not to touch, or None. Whatever the state asked, the
     key must be this request's; to be made present, it must also be a CMK key in a state this collection manages."""
     if desired.state in ("absent", "retired"):
-        found = ownership(current, desired)
-    else:
-        found = (comparison or compare(current, desired, account_of(current["metadata"]["Arn"]))).differences
-    return next((d for d in found if d.refusal), None)
-
-
-def key_problem(current: Mapping[str, Any], desired: Desired) -> Optional[str]:
-    """Why the key behind the alias must not be touched, or None."""
-    found = refusal(current, desired)
-    return found.message if found else None
+        return Comparison(ownership(current, desired), []).refusal
+    return (comparison or compare(current, desired, account_of(current["metadata"]["Arn"]))).refusal
 
 
 def result_of(metadata: Mapping[str, Any], *, policy: Optional[dict], rotation: Rotation, tags: Mapping[str, str],

@@ -1,4 +1,4 @@
-"""Tests for what is planned from before any call: Desired, spec_mismatches, key_problem."""
+"""Tests for what is planned from before any call: Desired, spec_mismatches, refusal."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +7,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.compare import KEY_SPEC
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ALIAS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import MARKER_ATTEMPT
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import key_problem
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.plan import refusal
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.compare import spec_mismatches
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ALIAS
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import ARN
@@ -80,7 +80,13 @@ def test_key_spec_is_symmetric_default():
                         "MultiRegion": False}
 
 
-# ---------------------------------------------------------------- key_problem
+# ---------------------------------------------------------------- refusal
+
+
+def key_problem(current_key, wanted):
+    """Why the key must not be touched (the refusal's message), or None."""
+    found = refusal(current_key, wanted)
+    return found.message if found else None
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])
