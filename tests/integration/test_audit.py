@@ -149,7 +149,7 @@ def test_the_audit_and_the_converge_agree_on_kept_tags_and_a_changed_description
     with moto.recording() as calls:
         converge = run_site(variables)
     assert converge.returncode == 0, converge.stdout[-3000:]
-    assert [c for c in calls.writes()] == ["UpdateKeyDescription"], calls.writes()
+    assert calls.writes() == ["UpdateKeyDescription"], calls.writes()
     meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
     tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=key_id)["Tags"]}
     assert meta["Description"] == "Atlassian Cloud customer-managed key (CMK)" and tags["cost-centre"] == "by-hand"

@@ -4,8 +4,8 @@
 """The read-only audit of one region's key: how it differs from what the collection would make it.
 
 It shares the main module's options, reads (``runner.read_key``), desired state (``desired.Desired``) and its
-one comparison (``compare.compare``): each difference the converge would write is a finding of the same code. It makes no write, even by mistake: its client answers only the
-four reads and refuses every other call.
+one comparison (``compare.compare``): each difference the converge would write is a finding of the same code.
+It makes no write, even by mistake: its client answers only the four reads and refuses every other call.
 """
 
 from __future__ import annotations

@@ -75,8 +75,7 @@ def carry_out(run: Run, creation: Creation) -> Plan:
     if uncertain:
         _retire_twins(run, creation.attempt, meta)
     if "KeyState" not in meta:  # found by its attempt tag after a lost answer: read it whole
-        meta = kms.describe_key(run.kms, meta["KeyId"]) or dict(meta, KeyState="Enabled",
-                                                                 Description=desired.description)
+        meta = kms.describe_key(run.kms, meta["KeyId"]) or dict(meta, KeyState="Enabled", Description=desired.description)
     plan = plan_create(desired, kms.account_of(meta["Arn"]), creation.attempt, created=meta)
     run.apply(meta["KeyId"], plan)
     return plan

@@ -51,7 +51,6 @@ MASKED_ACCESS_KEY = dict(access_key=dict(aws_argument_spec()["access_key"], no_l
 EXCLUSIVE = [("policy", "policy_template")]
 
 
-
 def write_defaults() -> dict:
     """What the write-only options are when unset: the audit's request is a converge's with state=present."""
     return {name: spec.get("default") for name, spec in WRITE_OPTIONS.items()}

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 
 import pytest
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk import audit
-from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import Desired
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import audit_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.desired import policy_checked
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import write_defaults
