@@ -146,15 +146,21 @@ def test_the_cache_holds_what_aws_said_and_the_filters_run_on_every_read(moto, o
 
 
 def test_account_ids_written_as_yaml_numbers_are_read_as_ids(moto, org, tmp_path):
-    eu0, eu1 = org["eu_accounts"]
+    # Unquoted, as a user writes them: YAML reads numbers. moto's account IDs are random, and one with a leading
+    # zero cannot be written as a number (that refusal is unit-tested): the number is an ID without one, made
+    # under eu if none of eu's accounts has such an ID.
+    under_eu = [*org["eu_accounts"], org["au"]]
+    while all(account.startswith("0") for account in under_eu):
+        under_eu.append(new_account(organizations(moto), f"eu-{len(under_eu)}", org["eu"], org["root"],
+                                    {"atlassian-cmk-realm": "europe"}))
+    number = next(account for account in under_eu if not account.startswith("0"))
     path = tmp_path / "organization.aws_accounts.yml"
-    # Unquoted, as a user writes them: YAML reads numbers (these IDs have no leading zero).
     path.write_text(f"plugin: cmkops.atlassian_cmk.aws_accounts\nendpoint_url: {moto.url}\n"
-                    f"parents: [{org['eu']}]\nexclude_accounts: [{int(eu1)}]\n")
-    assert sorted(listed(path)["atlassian_cmk_accounts"]["hosts"]) == sorted([eu0, org["au"]])
+                    f"parents: [{org['eu']}]\nexclude_accounts: [{int(number)}]\n")
+    assert sorted(listed(path)["atlassian_cmk_accounts"]["hosts"]) == sorted(set(under_eu) - {number})
     path.write_text(f"plugin: cmkops.atlassian_cmk.aws_accounts\nendpoint_url: {moto.url}\n"
-                    f"parents: [{org['eu']}]\ninclude_accounts: [{int(eu1)}]\n")
-    assert list(listed(path)["atlassian_cmk_accounts"]["hosts"]) == [eu1]
+                    f"parents: [{org['eu']}]\ninclude_accounts: [{int(number)}]\n")
+    assert list(listed(path)["atlassian_cmk_accounts"]["hosts"]) == [number]
 
 
 # (options, the option named, the value named): refused before any AWS call.
