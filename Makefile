@@ -64,8 +64,11 @@ molecule: venv
 # role's docs load, their markup is valid, and each reference names something that exists. antsibull-docs copies
 # amazon.aws with `git ls-files` when it sits in a git work tree; the ceiling keeps git from taking the .venv's copy
 # for part of this checkout. Its log (antsibull.log) goes to a HOME in .cache/.
+# flake8 runs with galaxy-importer's own options (W503 and W504 both on), so what the import in `make release`
+# would refuse fails here first.
 lint: venv
 	$(TIMED) $(BIN)/antsibull-changelog lint && $(BIN)/ansible-lint && \
+	  $(BIN)/flake8 --isolated --extend-ignore E402 --select E,F,W --max-line-length 160 plugins && \
 	  mkdir -p $(CACHE)/home && \
 	  env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_CONFIG GIT_CEILING_DIRECTORIES=$(abspath $(VENV)) HOME=$(CACHE)/home \
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs dependent \

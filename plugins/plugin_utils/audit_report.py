@@ -41,7 +41,7 @@ def _findings(region: Dict[str, Any]) -> str:
 def render_markdown(doc: Dict[str, Any]) -> str:
     lines = ["# Atlassian Cloud CMK key audit", "",
              f"Written at {doc['written_at']} (UTC), read-only. "
-             + ("Every key complies." if doc["compliant"] else "**Some keys do not comply.**"), "",
+             f"{'Every key complies.' if doc['compliant'] else '**Some keys do not comply.**'}", "",
              "| Account | Region | State | Key ARN | Findings |", "|---|---|---|---|---|"]
     for account in doc["accounts"]:
         name = account["account_id"] or account["host"]

@@ -105,8 +105,8 @@ def _notes(section: Section) -> List[str]:
     if not record.get("complete"):
         gaps = [f"{k['region']} ({k['key_state'] or 'no key'})" for k in record["keys"]
                 if k.get("key_state") != "Enabled"]
-        notes.append("Incomplete: Atlassian needs an Enabled key in every region of the realm; not yet in "
-                     + ", ".join(gaps) + ".")
+        notes.append(f"Incomplete: Atlassian needs an Enabled key in every region of the realm; not yet in "
+                     f"{', '.join(gaps)}.")
     return notes
 
 
@@ -127,8 +127,8 @@ def _lifecycle_lines(record: Dict[str, Any]) -> List[str]:
         lines += ["", f"### Successor keys ({record['successor_alias']}): send these ARNs to Atlassian with the "
                   "re-encryption request", ""]
         states = {key["region"]: key for key in record.get("successor_keys") or []}
-        lines += [f"- KMS key ARN, {region}: " + (f"`{arn}`" if arn else "(no key)")
-                  + _state(states.get(region, {}), record["written_at"])
+        lines += [f"- KMS key ARN, {region}: {f'`{arn}`' if arn else '(no key)'}"
+                  f"{_state(states.get(region, {}), record['written_at'])}"
                   for region, arn in record["successor_key_arns"].items()]
     if record.get("retired_keys"):
         lines += ["", "### Retired keys (no longer enrolled)", ""]

@@ -152,10 +152,11 @@ def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Co
                               "cannot manage: Atlassian cannot use it", refusal=True))
     elif state == "Disabled" and desired.enabled is None:
         since = revoked_at(state, tags)
-        late = warning(where, since, desired.now) if since else None
         when = f", revoked at {age(since, desired.now)}" if since else ""
-        out.append(Difference("disabled", f"{where} is Disabled{when}: Atlassian cannot use it"
-                              + (f"; {late}" if late else ""), extra={"revoked_at": since}))
+        late = warning(where, since, desired.now) if since else None
+        late = f"; {late}" if late else ""
+        out.append(Difference("disabled", f"{where} is Disabled{when}: Atlassian cannot use it{late}",
+                              extra={"revoked_at": since}))
 
     if desired.enabled is True and state == "Disabled":
         markers = sorted({MARKER_REVOKED, MARKER_RETIRED} & set(tags))
@@ -188,9 +189,9 @@ def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Co
 
     to_set, to_remove = tag_changes(tags, desired.tags, desired.purge_tags)
     if to_set or to_remove:
-        out.append(Difference("tags", f"{where}: tags to set {to_set or {}}, tags to remove {to_remove or []}",
-                              (("tag_resource", {"tags": to_set}),) * bool(to_set)
-                              + (("untag_resource", {"keys": to_remove}),) * bool(to_remove)))
+        writes = (("tag_resource", {"tags": to_set}),) * bool(to_set)
+        writes += (("untag_resource", {"keys": to_remove}),) * bool(to_remove)
+        out.append(Difference("tags", f"{where}: tags to set {to_set or {}}, tags to remove {to_remove or []}", writes))
 
     if desired.successor_alias and tags.get(MARKER_SUCCESSOR) != desired.successor_alias:
         out.append(Difference("successor", f"{where}: the successor recorded is {tags.get(MARKER_SUCCESSOR)}, "
