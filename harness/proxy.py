@@ -22,7 +22,8 @@ operation names, None for all. ``calls``: 1-based indices among the requests the
 ``set_rules``. ``probability``: per matching request, from random.Random(seed); with neither, every
 match is hit. ``max_count``: at most this many faults (default len(calls) or 1). ``message``:
 error text. The first rule that fires wins. ``proxy.events``: one ``Event`` (operation, action,
-upstream status) per request.
+upstream status) per request. With no rule firing, GetKeyLastUsage is answered from ``proxy.last_usage``
+(``harness.last_usage``; action "answered"), since moto does not implement it.
 """
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 from xml.sax.saxutils import escape
+
+from harness import last_usage
 
 KINDS = frozenset({"throttle", "error500", "drop", "drop_response", "refuse", "delay", "hold", "latency"})
 MAX_DELAY = 120.0  # a typo'd delay must not hang a test run
@@ -163,6 +166,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         time.sleep(latency)  # only this handler thread waits; other requests go on
         if rule is not None and rule.kind in _ANSWERED:
             response = _fault_response(rule, self.headers)
+        elif rule is None and op == "GetKeyLastUsage":
+            response = last_usage.answer(proxy.last_usage, body)
+            action = "answered" if response else action
         elif rule is not None and rule.kind == "hold" and not proxy._hold(op, self.command, self.path, rule):
             action = "drop"  # released without forwarding: nothing reached upstream
         if action not in ("drop",) and response is None:
@@ -215,7 +221,8 @@ class FaultProxy:
     """The proxy on host:port (0: any free port), started by start() or ``with``."""
     def __init__(self, upstream: str, rules: Iterable[Union[Rule, Mapping[str, Any]]] = (),
                  seed: int = 0, host: str = "127.0.0.1", port: int = 0,
-                 upstream_timeout: float = 30.0, events_file: Optional[str] = None) -> None:
+                 upstream_timeout: float = 30.0, events_file: Optional[str] = None,
+                 last_usage: Optional[Mapping[str, "last_usage.LastUsage"]] = None) -> None:
         parts = urllib.parse.urlsplit(upstream)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"upstream must be an http(s) URL, got {upstream!r}")
@@ -231,6 +238,7 @@ class FaultProxy:
         self._holding = 0
         self._generation = 0
         self._forward_after: dict = {}
+        self.last_usage = dict(last_usage or {})  # GetKeyLastUsage's answers, per key ID (harness.last_usage)
         self.set_rules(rules)
 
     def set_rules(self, rules: Iterable[Union[Rule, Mapping[str, Any]]],

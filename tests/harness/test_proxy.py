@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
@@ -17,6 +18,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
 
+from harness.last_usage import TRACKING_START, LastUsage
 from harness.proxy import Event, FaultProxy, Rule, operation_of
 from harness.servers import MotoServer, ProxyServer
 
@@ -313,3 +315,23 @@ def test_latency_delays_every_request_and_lets_faults_fire(upstream):
     assert elapsed >= 0.6  # three requests, each held 0.2 s
     assert [(e.operation, e.action) for e in p.events] == [
         ("ListKeys", "forwarded"), ("CreateKey", "throttle"), ("ListKeys", "forwarded")]
+
+
+def test_get_key_last_usage_is_answered_from_the_table_and_the_rest_forwarded(moto_url):
+    used_at = datetime(2026, 11, 30, 10, tzinfo=timezone.utc)
+    named, denied, other = (kms(moto_url).create_key()["KeyMetadata"] for _ in range(3))
+    table = {named["KeyId"]: LastUsage("Decrypt", used_at=used_at), denied["KeyId"]: LastUsage(error="AccessDeniedException")}
+    with FaultProxy(moto_url, [Rule("throttle", ops={"GetKeyLastUsage"}, calls=[1])], last_usage=table) as p:
+        with pytest.raises(ClientError, match="Throttling"):  # a rule that fires comes first
+            kms(p.url).get_key_last_usage(KeyId=named["KeyId"])
+        got = kms(p.url).get_key_last_usage(KeyId=named["Arn"])  # by ARN too
+        assert got["KeyLastUsage"]["Operation"] == "Decrypt" and got["KeyLastUsage"]["Timestamp"] == used_at
+        assert got["TrackingStartDate"] == TRACKING_START
+        with pytest.raises(ClientError, match="AccessDeniedException"):
+            kms(p.url).get_key_last_usage(KeyId=denied["KeyId"])
+        with pytest.raises(ClientError) as unnamed:  # forwarded: moto has no GetKeyLastUsage
+            kms(p.url).get_key_last_usage(KeyId=other["KeyId"])
+        assert unnamed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        p.last_usage["*"] = LastUsage()  # every other key: no use since tracking started
+        assert kms(p.url).get_key_last_usage(KeyId=other["KeyId"])["KeyLastUsage"] == {}
+    assert [e.action for e in p.events] == ["throttle", "answered", "answered", "forwarded", "answered"]
