@@ -31,6 +31,14 @@ options:
   account_id:
     description: The account to report when no key names one (every alias missing).
     type: str
+  fail_on:
+    description:
+      - Which findings fail the account (RV(_value.fails)), by their severity; V(warning) fails any finding, and
+        V(never) none.
+    type: str
+    choices: [critical, warning, never]
+    default: critical
+    version_added: 2.0.0
 """
 
 EXAMPLES = r"""
@@ -54,24 +62,35 @@ _value:
       description: The alias audited, with the V(alias/) prefix.
       type: str
     regions:
-      description: Per region of the realm, in its order, V(region), V(key_arn), V(key_state) and V(findings).
+      description:
+        - Per region of the realm, in its order, V(region), V(key_arn), V(key_state), V(findings) and V(last_used)
+          (the key's last cryptographic use as M(cmkops.atlassian_cmk.atlassian_cmk_key_info) returns it).
       type: list
       elements: dict
     compliant:
       description: Whether no region has a finding.
       type: bool
+    fails:
+      description:
+        - The messages of the findings that fail the account with O(fail_on); empty when the account passes.
+      type: list
+      elements: str
+      version_added: 2.0.0
 """
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.severity import failing
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
 
 
-def realm_audit(results, realm, alias, account_id=None):
+def realm_audit(results, realm, alias, account_id=None, fail_on="critical"):
     regions = [{"region": r["item"], "key_arn": (r.get("key") or {}).get("key_arn"),
-                "key_state": (r.get("key") or {}).get("key_state"), "findings": list(r.get("findings") or [])}
+                "key_state": (r.get("key") or {}).get("key_state"), "findings": list(r.get("findings") or []),
+                "last_used": r.get("last_used")}
                for r in results]
     accounts = [r["key"]["account_id"] for r in results if r.get("key")]
+    found = [f for region in regions for f in region["findings"]]
     return {"account_id": accounts[0] if accounts else (account_id or None), "realm": realm, "alias": alias_name(alias),
-            "regions": regions, "compliant": all(not region["findings"] for region in regions)}
+            "regions": regions, "compliant": not found, "fails": [f.get("message", f["code"]) for f in failing(found, fail_on)]}
 
 
 class FilterModule:

@@ -68,8 +68,10 @@ _value:
       type: str
     keys:
       description: >-
-        Region to V(key_arn), V(key_id), V(alias), V(key_state), V(changed), V(managed) (false when only read)
-        and V(revoked_at) (when a disabled key was revoked, V(unknown), or V(null) when not disabled).
+        Region to V(key_arn), V(key_id), V(alias), V(key_state), V(changed), V(managed) (false when only read),
+        V(revoked_at) (when a disabled key was revoked, V(unknown), or V(null) when not disabled), V(fixed) (the
+        finding codes the run put right, as M(cmkops.atlassian_cmk.atlassian_cmk_key) returns them) and V(last_used)
+        (the key's last cryptographic use as the retire step read it, or V(null) when the run retired nothing).
       type: dict
     key_arns:
       description: The ARNs in the realm's order, V(null) for a region without a key.
@@ -81,7 +83,8 @@ _value:
         (region to ARN), V(complete), V(successor_alias) and V(successor_key_arns) (region to ARN; V(null)
         and an empty dictionary without a successor), V(successor_keys) (V(region), V(key_arn), V(key_state) and
         V(revoked_at) of each successor key: a revocation covers them), and V(retired_keys) (V(region), V(alias),
-        V(key_arn), V(key_state) and V(deletion_date) of each retired key; empty when the run retired none).
+        V(key_arn), V(key_state), V(deletion_date) and V(last_used) of each retired key; empty when the run retired
+        none).
       type: dict
 """
 
@@ -99,6 +102,8 @@ def _key(result, managed):
         "changed": bool(result.get("changed")),
         "managed": managed,
         "revoked_at": result.get("revoked_at") if ok else None,
+        "fixed": list(result.get("fixed") or []) if ok else [],
+        "last_used": None,
         **({} if ok else {"error": str(result.get("msg", "failed"))}),
     }
 
@@ -122,6 +127,9 @@ def realm_enrollment(results, realm, context_tag="", account_id=None, retirement
 
     enrolled = [r for r in results if not r["item"]["successor"] and not r["item"]["retired"]]
     keys = in_realm_order(enrolled)
+    for region, last in ((retirement or {}).get("last_used") or {}).get("enrolled", {}).items():
+        if region in keys:
+            keys[region]["last_used"] = last  # what the retire step read before its writes
     successors = in_realm_order([r for r in results if r["item"]["successor"]])
     accounts = [r.get("account_id") for r in results if not r.get("failed") and r.get("account_id")]
     entry = {

@@ -29,8 +29,9 @@ options:
         V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
         (the file's text, or V(null) when there is no such file), V(enabled), V(purge_tags), V(adopt),
-        V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on_findings), and for re-encryption
-        V(successor_alias), V(retire_alias), V(retire_state) and V(pending_window_days).
+        V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on), V(audit_fail_on_findings),
+        V(audit_unused_days), and for re-encryption V(successor_alias), V(retire_alias), V(retire_state),
+        V(pending_window_days) and V(retire_quiet_days).
     type: dict
     required: true
   prefix:
@@ -135,19 +136,43 @@ _value:
       description: The variable as a boolean (V(true) when not given).
       type: bool
     audit_fail_on_findings:
-      description: The variable as a boolean (V(true) when not given).
+      description: The deprecated variable as a boolean (V(null) when not given); see RV(_value.audit_fail_on).
       type: bool
+    audit_fail_on:
+      description:
+        - Which findings fail an account in the audit playbook, V(critical), V(warning) (every finding) or V(never).
+        - The variable; without it, the deprecated V(audit_fail_on_findings) read as V(warning) (true) or V(never)
+          (false); without either, V(critical).
+      type: str
+      version_added: 2.0.0
+    audit_unused_days:
+      description: The variable as a whole number (V(14) when not given).
+      type: int
+      version_added: 2.0.0
     rotation_period_days:
       description: The variable as a whole number (V(365) when not given).
       type: int
     pending_window_days:
       description: The variable as a whole number (V(30) when not given).
       type: int
+    retire_quiet_days:
+      description: The variable as a whole number (V(7) when not given).
+      type: int
+      version_added: 2.0.0
+    deletion_reads:
+      description:
+        - What a run with V(state=absent) reads before any write, one item per managed region, each with V(region)
+          and V(alias). These are the enrolled keys it would schedule for deletion, read for their last use. Empty otherwise,
+          and with V(retire_quiet_days=0).
+      type: list
+      elements: dict
+      version_added: 2.0.0
 """
 
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors import key_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import key_items
@@ -155,7 +180,11 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle imp
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import read_items
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import successor_reads
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import REALMS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.severity import FAIL_ON
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import UNUSED_DAYS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_range
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.user_values import as_list
 
@@ -171,9 +200,11 @@ TYPED = {
     "adopt": (user_values.boolean, False),
     "cancel_pending_deletion": (user_values.boolean, False),
     "enable_key_rotation": (user_values.boolean, True),
-    "audit_fail_on_findings": (user_values.boolean, True),
+    "audit_fail_on_findings": (user_values.boolean, None),  # deprecated: audit_fail_on
+    "audit_unused_days": (user_values.integer, 14),
     "rotation_period_days": (user_values.integer, 365),
     "pending_window_days": (user_values.integer, 30),
+    "retire_quiet_days": (user_values.integer, 7),
 }
 
 
@@ -187,6 +218,20 @@ def _typed(v, prefix, errors):
             errors.append(str(e))
             out[name] = default
     return out
+
+
+def _fail_on(v, typed, prefix, errors):
+    """audit_fail_on, or the deprecated audit_fail_on_findings read as it (true: warning, false: never)."""
+    fail_on, old = v.get("audit_fail_on") or None, typed["audit_fail_on_findings"]
+    if old is not None:
+        Display().deprecated(f"{prefix}audit_fail_on_findings is deprecated: set {prefix}audit_fail_on to critical, "
+                             "warning or never", version="3.0.0", collection_name="cmkops.atlassian_cmk")
+    if fail_on is None:
+        return "critical" if old is None else ("warning" if old else "never")
+    if fail_on not in FAIL_ON:
+        errors.append(f"{prefix}audit_fail_on={fail_on!r}: must be critical, warning or never")
+        return "critical"
+    return fail_on
 
 
 def _split(items):
@@ -220,6 +265,9 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
         errors.append(str(e))
         account_id = None
     typed = _typed(v, prefix, errors)
+    typed["audit_fail_on"] = _fail_on(v, typed, prefix, errors)
+    errors += [str(e.renamed(prefix + "audit_unused_days"))
+               for e in check_range("audit_unused_days", typed["audit_unused_days"], UNUSED_DAYS)]
 
     state = v.get("state", "present")
     if state not in ("present", "absent"):
@@ -249,7 +297,9 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
                 **_split(key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
                                    options["state"], typed["enabled"], typed["cancel_pending_deletion"])),
                 read_items=reads, retire_alias=reads[-1]["alias"] if reads else None, retiring=bool(reads),
-                successor_reads=[] if audit else successor_reads(targets, alias, typed["enabled"]))
+                successor_reads=[] if audit else successor_reads(targets, alias, typed["enabled"]),
+                deletion_reads=[{"region": region, "alias": alias_name(alias)} for region in targets]
+                if state == "absent" and typed["retire_quiet_days"] and not audit and not errors else [])
 
 
 class FilterModule:

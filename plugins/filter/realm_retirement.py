@@ -16,6 +16,9 @@ description:
     region, before any write.
   - A region where the enrolled alias has no key, has a key that is not C(Enabled), or points at the very key
     that would be retired, is refused, with a message naming the region and what is missing.
+  - So is a region whose old key is not quiet (since 2.0.0), that is KMS saw a cryptographic use of it
+    (C(GetKeyLastUsage)) within O(quiet_days), has tracked it for less than that, or its last use is unknown.
+    The message names the region, the key's ARN, and the operation and its time.
   - The C(cmkops.atlassian_cmk.realm_keys) role refuses the whole run when any region is refused.
 options:
   _input:
@@ -30,6 +33,11 @@ options:
       - V(disabled) or V(absent). An old key already pending deletion is left alone when disabling.
     type: str
     default: disabled
+  quiet_days:
+    description: Days without use an old key needs before it is retired; V(0) skips the check.
+    type: int
+    default: 7
+    version_added: 2.0.0
 """
 
 EXAMPLES = r"""
@@ -62,17 +70,24 @@ _value:
     keys:
       description: Region to the old key as read (the info module's C(key)), or V(null) without one.
       type: dict
+    last_used:
+      description:
+        - V(enrolled) and V(retired), each region to that key's last use as read (the info module's
+          C(last_used)).
+      type: dict
+      version_added: 2.0.0
 """
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import utc_now
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import retirement
 
 
-def realm_retirement(reads, retire_state="disabled"):
+def realm_retirement(reads, retire_state="disabled", quiet_days=7):
     if not isinstance(reads, list):
         raise AnsibleFilterError(f"realm_retirement expects the registered results list, got {type(reads).__name__}")
-    return retirement(reads, retire_state)
+    return retirement(reads, retire_state, quiet_days, utc_now())
 
 
 class FilterModule:

@@ -241,6 +241,17 @@ deletion_date:
   type: str
   sample: "2026-12-31T09:15:00Z"
   version_added: 1.0.0
+fixed:
+  description:
+    - The finding codes of M(cmkops.atlassian_cmk.atlassian_cmk_key_info) that this run put right (in check mode,
+      would put right), for example V(missing) for a key created, or V(atlassian_access) for a key policy that
+      had cut Atlassian off. So a C(--check --diff) fleet run shows which accounts had Atlassian cut off.
+    - Empty when nothing changes, and for O(state=absent) and O(state=retired).
+  returned: always
+  type: list
+  elements: str
+  sample: [atlassian_access, tags]
+  version_added: 2.0.0
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -283,8 +294,8 @@ def main():
     for warning in outcome.warnings:
         module.warn(warning)
     if module._diff:
-        module.exit_json(changed=outcome.changed, diff=outcome.diff, **outcome.result)
-    module.exit_json(changed=outcome.changed, **outcome.result)
+        module.exit_json(changed=outcome.changed, diff=outcome.diff, fixed=outcome.fixed, **outcome.result)
+    module.exit_json(changed=outcome.changed, fixed=outcome.fixed, **outcome.result)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ description:
   - Reads the key behind an alias in one region and reports how it differs from what
     M(cmkops.atlassian_cmk.atlassian_cmk_key) would make of it with the same options, as a list of findings.
   - Read-only. It never reports a change and makes no write call, whatever the options; its KMS client
-    refuses every call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus) and C(ListResourceTags).
-  - The same four reads as a run of the main module that changes nothing; one (C(DescribeKey)) when the
-    alias is missing. The account is read from the key's ARN, so no C(sts:GetCallerIdentity) is made.
+    refuses every call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus), C(ListResourceTags) and
+    C(GetKeyLastUsage).
+  - Five reads per region; one (C(DescribeKey)) when the alias is missing. They are the four of a run of the main
+    module that changes nothing, and C(GetKeyLastUsage) for RV(last_used) (not with O(read_last_used=false)).
+    The account is read from the key's ARN, so no C(sts:GetCallerIdentity) is made.
   - It takes the main module's options, except those only a write uses, and shares its reads, desired state and
     its one comparison. Each difference that the main module would write with the same options is a finding of
     one code, so the two never disagree on what drift is; for example, with O(purge_tags=false) a tag added by
@@ -29,6 +31,24 @@ description:
   - The C(cmkops.atlassian_cmk.audit) playbook runs it for every region of each account's realm.
 author:
   - cmkops contributors (@cmkops)
+options:
+  read_last_used:
+    description:
+      - Read the key's last cryptographic use with C(GetKeyLastUsage) (it needs C(kms:GetKeyLastUsage)) and
+        return it as RV(last_used). With V(false), RV(last_used) is null and the module makes four reads.
+      - A read that is denied or that the endpoint does not answer fails nothing; RV(last_used) says why it is
+        unknown.
+    type: bool
+    default: true
+    version_added: 2.0.0
+  unused_days:
+    description:
+      - An C(Enabled) key with no cryptographic use for this many days, since KMS began tracking it, is the finding
+        V(unused), a warning. Atlassian uses an enrolled key every day, so has Atlassian enrolled this ARN?
+      - V(0) turns the finding off. An unknown last use (see RV(last_used)) is never V(unused).
+    type: int
+    default: 14
+    version_added: 2.0.0
 attributes:
   check_mode:
     support: full
@@ -41,6 +61,9 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
+  - C(GetKeyLastUsage) has a quota of 5 requests per second per account and region; the audit makes one per key,
+    and retries a throttled one. An endpoint without it (an emulator, or botocore before 1.44) leaves RV(last_used)
+    unknown, never a failure.
   - The key policy is compared only when the expected one can be built. The built-in template, and a
     O(policy_template) that uses V(OrganisationalUnits), need O(org_paths); without them the finding
     V(policy_unchecked) says so, and the key is not compliant.
@@ -130,9 +153,21 @@ findings:
   description:
     - How the key differs from what is expected; empty when it complies.
     - C(code) is one of V(missing), V(disabled), V(enabled) (with O(enabled=false)), V(pending_deletion),
-      V(policy_drift), V(description), V(rotation), V(tags), V(successor) (with O(successor_alias)),
+      V(atlassian_access), V(external_access), V(policy_drift), V(description), V(rotation), V(tags), V(successor)
+      (with O(successor_alias)),
       V(foreign_key) (the alias is on a key this collection did not create), V(wrong_account), V(key_spec)
-      (not a symmetric single-region ENCRYPT_DECRYPT key) and V(policy_unchecked).
+      (not a symmetric single-region ENCRYPT_DECRYPT key), V(policy_unchecked) and V(unused) (since 2.0.0).
+    - C(severity) is V(critical) when Atlassian cannot use the key or may lose it, or when the audit cannot tell
+      (V(missing), V(disabled), V(enabled), V(pending_deletion), V(key_spec), V(wrong_account), V(foreign_key),
+      V(policy_unchecked)), or when someone else can use it (V(external_access)); V(warning) when the key works
+      for Atlassian but differs from the request (V(policy_drift), V(description), V(rotation), V(tags),
+      V(successor), V(unused)).
+    - A key policy that differs from the expected one is classified by its effect (since 2.0.0), one finding per
+      class. V(atlassian_access) (critical) when a statement of the template that grants access outside the
+      account (Atlassian's OrgPath statements, service statements) is missing, grants fewer actions, has another
+      condition, or a Deny overlaps it. V(external_access) (critical) when the policy grants an action to a principal
+      that is neither the account nor one the template names (another account, a service outside the template,
+      V(*) without the template's OrgPath condition or with a wider one). Any other difference is V(policy_drift).
   returned: always
   type: list
   elements: dict
@@ -141,20 +176,59 @@ findings:
       description: What kind of finding.
       type: str
       sample: policy_drift
+    severity:
+      description: V(critical) or V(warning), by its code.
+      type: str
+      sample: warning
+      version_added: 2.0.0
     message:
       description: The finding, naming the alias and the region.
       type: str
       sample: "alias/atlassian-cmk-key in eu-central-1: the key policy differs from the expected one"
     diff:
-      description: For V(policy_drift), the key's policy (C(before)) and the expected one (C(after)).
+      description:
+        - For V(atlassian_access), V(external_access) and V(policy_drift), the key's policy (C(before)) and the
+          expected one (C(after)).
       type: dict
-      returned: for policy_drift
+      returned: for a key policy that differs
     revoked_at:
       description:
         - For V(disabled), when the key was revoked (its marker tag), or V(unknown). Past 10 and past 20 days the
           message says so, citing Atlassian's limits for reinstating sites.
       type: str
       returned: for disabled
+last_used:
+  description:
+    - The key's last successful cryptographic operation (for example V(Decrypt), as when Atlassian uses the key),
+      from C(GetKeyLastUsage); null when no key has the alias or with O(read_last_used=false).
+    - Unknown (C(known=false)) when the read was denied or the endpoint does not answer it. Unknown is never
+      taken for unused.
+  returned: always
+  type: dict
+  version_added: 2.0.0
+  contains:
+    known:
+      description: Whether KMS answered.
+      type: bool
+    operation:
+      description: The last operation; null when the key has had none since RV(last_used.tracking_since).
+      type: str
+      sample: Decrypt
+    used_at:
+      description: When (UTC, ISO 8601); null with no operation.
+      type: str
+      sample: "2026-11-30T10:00:00Z"
+    tracking_since:
+      description: Since when KMS records the key's use (UTC, ISO 8601), the later of the key's creation and
+        the start of KMS's tracking.
+      type: str
+    cloudtrail_event_id:
+      description: The CloudTrail event of the last operation.
+      type: str
+    reason:
+      description: Why it is unknown, naming the permission C(kms:GetKeyLastUsage); null when known.
+      type: str
+      sample: GetKeyLastUsage was denied (AccessDeniedException); allow kms:GetKeyLastUsage to read the key's last use
 compliant:
   description: Whether there are no findings.
   returned: always
@@ -178,16 +252,22 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module i
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import fail_aws
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import refuse_bad_input
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.module import write_defaults
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import UNUSED_DAYS
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_range
 
 
 def main():
-    module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, **ASSUME_ROLE, **MASKED_ACCESS_KEY), mutually_exclusive=EXCLUSIVE,
-                              supports_check_mode=True)
+    module = AnsibleAWSModule(argument_spec=dict(KEY_OPTIONS, read_last_used=dict(type="bool", default=True),
+                                                 unused_days=dict(type="int", default=14),
+                                                 **ASSUME_ROLE, **MASKED_ACCESS_KEY),
+                              mutually_exclusive=EXCLUSIVE, supports_check_mode=True)
     params = dict(write_defaults(), **module.params)  # a converge's request with state=present
-    refuse_bad_input(module, audit_input_errors(params, module.region))
+    bad = audit_input_errors(params, module.region) + check_range("unused_days", params["unused_days"], UNUSED_DAYS)
+    refuse_bad_input(module, bad)
     client = ReadOnlyClient(connect(module)[0])
     try:
-        report = audit(client, Desired.from_params(params, module.region), policy_checked(params))
+        report = audit(client, Desired.from_params(params, module.region), policy_checked(params),
+                       params["read_last_used"], params["unused_days"])
     except CmkAWSError as e:
         fail_aws(module, e)
     module.exit_json(changed=False, **report)

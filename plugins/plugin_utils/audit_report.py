@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, NamedTuple, Optional
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.usage import describe
+
 
 class Audited(NamedTuple):
     """One inventory host as the audit left it."""
@@ -35,21 +37,21 @@ def document(hosts: List[Audited], written_at: str, check_mode: bool) -> Dict[st
 
 
 def _findings(region: Dict[str, Any]) -> str:
-    return "; ".join(f"{f['code']}: {f['message']}" for f in region["findings"]) or "none"
+    return "; ".join(f"{f['code']} ({f.get('severity', 'critical')}): {f['message']}" for f in region["findings"]) or "none"
 
 
 def render_markdown(doc: Dict[str, Any]) -> str:
     lines = ["# Atlassian Cloud CMK key audit", "",
              f"Written at {doc['written_at']} (UTC), read-only. "
              f"{'Every key complies.' if doc['compliant'] else '**Some keys do not comply.**'}", "",
-             "| Account | Region | State | Key ARN | Findings |", "|---|---|---|---|---|"]
+             "| Account | Region | State | Key ARN | Last use | Findings |", "|---|---|---|---|---|---|"]
     for account in doc["accounts"]:
         name = account["account_id"] or account["host"]
         if account["status"] == "failed":
-            lines.append(f"| {name} | | | | audit failed: {account['reason']} |")
+            lines.append(f"| {name} | | | | | audit failed: {account['reason']} |")
         for region in account["regions"]:
             lines.append(f"| {name} | {region['region']} | {region['key_state'] or '(no key)'} | "
-                         f"{region['key_arn'] or ''} | {_findings(region)} |")
+                         f"{region['key_arn'] or ''} | {describe(region.get('last_used'))} | {_findings(region)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -8,18 +8,22 @@ Atlassian re-encrypts a customer's data onto new keys on request, and warns that
 and the backups they protect, non-functional. So the new keys are made first (the successor alias), sent
 to Atlassian, promoted once Atlassian confirms (they become the enrolled alias), and only then are the old
 keys retired: disabled, or scheduled for deletion. Retiring is refused, before any write, in any region
-where the enrolled alias has no Enabled key or points at the very key that would be retired."""
+where the enrolled alias has no Enabled key or points at the very key that would be retired, or where the old
+key is not quiet yet: KMS saw it used (GetKeyLastUsage) within atlassian_cmk_retire_quiet_days, or cannot say.
+Deleting the enrolled keys (state absent) asks the same quiet."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.usage import quiet_days as days_quiet
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import PENDING_WINDOW_DAYS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_alias
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_range
 
 RETIRE_STATES = ("disabled", "absent")
+QUIET = "atlassian_cmk_retire_quiet_days"
 
 
 def _full(alias: Any) -> Optional[str]:
@@ -53,7 +57,39 @@ def lifecycle_errors(v: Mapping[str, Any], prefix: str) -> List[str]:
         errors.append(f"{prefix}retire_state={retire_state!r}: must be disabled or absent")
     bad = check_range("pending_window_days", v.get("pending_window_days", 30), PENDING_WINDOW_DAYS)
     errors += [str(e.renamed(prefix + "pending_window_days")) for e in bad]
+    if v.get("retire_quiet_days", 7) < 0:
+        errors.append(f"{prefix}retire_quiet_days={v['retire_quiet_days']!r}: must be 0 (no check) or more days")
     return errors
+
+
+def quiet_refusal(region: str, alias: str, key: Optional[Mapping[str, Any]], last: Optional[Mapping[str, Any]],
+                  quiet_days: int, now: str) -> Optional[str]:
+    """Why a key may not be retired or deleted yet, or None: KMS saw a cryptographic use of it (Atlassian's
+    reads and writes of the customer's data) within ``quiet_days``, or cannot say (unknown), or has tracked it
+    for less than that. ``last`` is the key's last use as atlassian_cmk_key_info returns it; 0 days: no check."""
+    if not key or quiet_days == 0 or key.get("key_state") == "PendingDeletion":
+        return None
+    where = f"{region}: the key of {alias}, {key.get('key_arn')},"
+    if not last or not last.get("known"):
+        why = (last or {}).get("reason") or "it was not read"
+        return (f"{where} has an unknown last use ({why}); it may still be in use. Set {QUIET}: 0 to go ahead "
+                "without that evidence")
+    days = days_quiet(last, now)
+    if days is None or days >= quiet_days:
+        return None
+    if last.get("used_at"):
+        return (f"{where} was used for {last.get('operation')} at {last['used_at']}, {days:.1f} days ago, within "
+                f"{QUIET}={quiet_days}: Atlassian may still use it")
+    return (f"{where} has no recorded use, but KMS has tracked it only since {last.get('tracking_since')}, "
+            f"{days:.1f} days, less than {QUIET}={quiet_days}")
+
+
+def deletion_refusals(reads: List[Mapping[str, Any]], quiet_days: int, now: str) -> List[str]:
+    """From the atlassian_cmk_key_info results of the enrolled keys a state=absent run would schedule for
+    deletion: one refusal per key not yet quiet (``quiet_refusal``)."""
+    found = [quiet_refusal(read["item"]["region"], read["item"]["alias"], read.get("key"), read.get("last_used"),
+                           quiet_days, now) for read in reads]
+    return [refusal for refusal in found if refusal]
 
 
 def _item(region: str, alias: Optional[str], managed: bool, state: str = "present", enabled: Optional[bool] = None,
@@ -106,14 +142,17 @@ def read_items(regions: List[str], alias: Any, retire: Any) -> List[Dict[str, An
             for region in regions for name in (_full(alias), _full(retire))]
 
 
-def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, Any]:
+def retirement(reads: List[Mapping[str, Any]], retire_state: str, quiet_days: int = 0, now: str = "") -> Dict[str, Any]:
     """From the atlassian_cmk_key_info results of ``read_items``: the refusals (one per region at fault, each
-    naming the region and what is missing) and the regions whose old key is to be retired now."""
+    naming the region and what is missing, or the old key's recent use) and the regions whose old key is to be
+    retired now."""
     by_region: Dict[str, Dict[str, Any]] = {}
+    last_used: Dict[str, Dict[str, Any]] = {"enrolled": {}, "retired": {}}
     for read in reads:
         item = read["item"]
         which = "retired" if item["retired"] else "enrolled"
         by_region.setdefault(item["region"], {})[which] = (item["alias"], read.get("key"))
+        last_used[which][item["region"]] = read.get("last_used")
     refusals, regions, old_alias = [], [], None
     for region, got in by_region.items():
         (alias, enrolled), (old_alias, old) = got["enrolled"], got["retired"]
@@ -128,11 +167,14 @@ def retirement(reads: List[Mapping[str, Any]], retire_state: str) -> Dict[str, A
                             "retiring it would retire the enrolled key")
         if old and (retire_state == "absent" or old.get("key_state") != "PendingDeletion"):
             regions.append(region)
+            quiet = quiet_refusal(region, old_alias, old, last_used["retired"][region], quiet_days, now)
+            refusals += [quiet] if quiet else []
     absent = retire_state == "absent"
     return {"refusals": refusals, "regions": regions, "alias": old_alias,
             "items": [_item(region, old_alias, True, "absent" if absent else "retired", retired=True)
                       for region in regions],
-            "keys": {region: got["retired"][1] for region, got in by_region.items()}}
+            "keys": {region: got["retired"][1] for region, got in by_region.items()},
+            "last_used": last_used}
 
 
 def retired_keys(retirement: Mapping[str, Any], results: List[Mapping[str, Any]]) -> List[Dict[str, Any]]:
@@ -146,5 +188,6 @@ def retired_keys(retirement: Mapping[str, Any], results: List[Mapping[str, Any]]
         out.append({"region": region, "alias": alias, "key_arn": now.get("key_arn") if ok else None,
                     "key_state": now.get("key_state") if ok else None,
                     "deletion_date": now.get("deletion_date") if ok else None,
+                    "last_used": retirement.get("last_used", {}).get("retired", {}).get(region),
                     **({} if ok else {"error": str(now.get("msg", "failed"))})})
     return out

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import age
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocation import warning
+from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.usage import describe
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
 
@@ -59,6 +60,7 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
         "key_arns": dict(entry["key_arns"]),
         "keys": [{"region": region, "key_arn": key.get("key_arn"), "key_state": key.get("key_state"),
                   "managed": key.get("managed", True), "revoked_at": key.get("revoked_at"),
+                  "fixed": list(key.get("fixed") or []), "last_used": key.get("last_used"),
                   **({"error": key["error"]} if key.get("error") else {})}
                  for region, key in keys.items()],
         "complete": entry["complete"],
@@ -111,13 +113,19 @@ def _notes(section: Section) -> List[str]:
 
 
 def _state(key: Mapping[str, Any], written_at: str) -> str:
-    """What follows a key's ARN: its state unless Enabled, and a revocation's age, with Atlassian's limits."""
+    """What follows a key's ARN: its state unless Enabled, a revocation's age, with Atlassian's limits, and its
+    last use when the run read it."""
     state = "" if key.get("key_state") in ("Enabled", None) else f" — key state: {key['key_state']}"
     if key.get("revoked_at"):
         state += f", revoked at {age(key['revoked_at'], written_at)}"
         late = warning(key["region"], key["revoked_at"], written_at)
         state += f". **Warning: {late}.**" if late else ""
-    return state
+    fixed = f" — put right: {', '.join(key['fixed'])}" if key.get("fixed") else ""
+    return state + fixed + _last_use(key)
+
+
+def _last_use(key: Mapping[str, Any]) -> str:
+    return f" — last use: {describe(key['last_used'])}" if key.get("last_used") else ""
 
 
 def _lifecycle_lines(record: Dict[str, Any]) -> List[str]:
@@ -136,7 +144,7 @@ def _lifecycle_lines(record: Dict[str, Any]) -> List[str]:
             what = f"`{key['key_arn']}`, key state: {key['key_state']}" if key.get("key_arn") else "(no key)"
             when = f", deleted by AWS on {key['deletion_date']}" if key.get("deletion_date") else ""
             fault = f", error: {key['error']}" if key.get("error") else ""
-            lines.append(f"- {key['alias']}, {key['region']}: {what}{when}{fault}")
+            lines.append(f"- {key['alias']}, {key['region']}: {what}{when}{fault}{_last_use(key)}")
     return lines
 
 

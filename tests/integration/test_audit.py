@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import ORG_PATH, run_module, run_site
+from conftest import ORG_PATH, kms_in, run_module, run_site
 from harness.kms_state import key_policy
+from harness.last_usage import LastUsage
+from harness.proxy import FaultProxy
 
 INFO = "cmkops.atlassian_cmk.atlassian_cmk_key_info"
-READS = ["DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListResourceTags"]
+READS = ["DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListResourceTags", "GetKeyLastUsage"]
 TAGS = {"owner": "platform-security"}
 
 
@@ -28,7 +31,7 @@ def codes(result):
     return sorted(f["code"] for f in result["findings"])
 
 
-def test_a_key_as_made_complies_with_the_four_reads_and_no_write(moto, module):
+def test_a_key_as_made_complies_with_the_five_reads_and_no_write(moto, module):
     key = made(module)
     with moto.recording() as calls:
         got = info(moto)
@@ -36,6 +39,8 @@ def test_a_key_as_made_complies_with_the_four_reads_and_no_write(moto, module):
     assert got["compliant"] is True and got["findings"] == []
     assert got["key"]["key_arn"] == key["key_arn"] and got["key"]["tags"] == key["tags"]
     assert sorted(calls.operations()) == sorted(READS) and calls.writes() == []
+    # moto has no GetKeyLastUsage: the last use is unknown, which is no finding
+    assert got["last_used"]["known"] is False and "does not answer GetKeyLastUsage" in got["last_used"]["reason"]
 
 
 def test_a_drifted_key_shows_each_drift_and_is_left_as_it_was(moto, module, kms):
@@ -48,11 +53,11 @@ def test_a_drifted_key_shows_each_drift_and_is_left_as_it_was(moto, module, kms)
     kms.disable_key(KeyId=key["key_id"])
     with moto.recording() as calls:
         got = info(moto)
-    assert codes(got) == ["disabled", "policy_drift", "rotation", "tags"], got["findings"]
+    assert codes(got) == ["atlassian_access", "disabled", "rotation", "tags"], got["findings"]  # a statement gone
     assert got["compliant"] is False and got["changed"] is False
-    drift = next(f for f in got["findings"] if f["code"] == "policy_drift")
+    drift = next(f for f in got["findings"] if f["code"] == "atlassian_access")
     assert drift["diff"]["before"] == policy and len(drift["diff"]["after"]["Statement"]) == len(policy["Statement"]) + 1
-    assert len(calls.operations()) == 4 and calls.writes() == []
+    assert len(calls.operations()) == 5 and calls.writes() == []
     assert key_policy(kms, key["key_id"]) == policy  # nothing put back
     assert kms.describe_key(KeyId=key["key_id"])["KeyMetadata"]["KeyState"] == "Disabled"
 
@@ -69,8 +74,26 @@ def test_each_expectation_has_its_finding(moto, module, args, expected):
     with moto.recording() as calls:
         got = info(moto, **args)
     assert codes(got) == expected, got["findings"]
-    assert calls.writes() == [] and len(calls.operations()) == (1 if expected == ["missing"] else 4)
+    assert calls.writes() == [] and len(calls.operations()) == (1 if expected == ["missing"] else 5)
     assert (got["key"] is None) is (expected == ["missing"])
+
+
+def test_last_use_is_read_as_kms_answers_and_an_unknown_one_is_no_finding(moto, module):
+    key = made(module)
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    with FaultProxy(moto.url, last_usage={key["key_id"]: LastUsage("Decrypt", used_at=yesterday)}) as proxy:
+        got = info(moto, endpoint_url=proxy.url)
+        assert got["compliant"] is True and got["last_used"]["operation"] == "Decrypt"
+        assert got["last_used"]["used_at"] == yesterday.strftime("%Y-%m-%dT%H:%M:%SZ")
+        proxy.last_usage = {"*": LastUsage(error="AccessDeniedException")}
+        denied = info(moto, endpoint_url=proxy.url)
+        skipped = info(moto, endpoint_url=proxy.url, read_last_used=False)
+    assert denied["compliant"] is True and denied["findings"] == []
+    assert denied["last_used"] == {"known": False, "operation": None, "used_at": None, "tracking_since": None,
+                                   "cloudtrail_event_id": None, "reason": "GetKeyLastUsage was denied "
+                                   "(AccessDeniedException); allow kms:GetKeyLastUsage to read the key's last use"}
+    assert skipped["last_used"] is None and skipped["compliant"] is True
+    assert [e.op for e in proxy.events].count("GetKeyLastUsage") == 2  # not with read_last_used=false
 
 
 def test_pending_deletion(moto, module, kms):
@@ -125,8 +148,65 @@ def test_the_audit_playbook_reports_drift_and_fails(moto, tmp_path, kms):
     assert "eu-west-1" in (tmp_path / "audit.md").read_text() and "disabled" in drifted.stdout
     assert "atlassian_cmk_audit_123456789012" in drifted.stdout  # set_stats, shown by show_custom_stats
 
-    report_only = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)
+    report_only = audit(moto, tmp_path, atlassian_cmk_audit_fail_on="never")
     assert report_only.returncode == 0, report_only.stdout[-3000:]
+    deprecated = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)  # 1.1's variable still works
+    assert deprecated.returncode == 0, deprecated.stdout[-3000:]
+    assert "atlassian_cmk_audit_fail_on_findings is deprecated" in deprecated.stdout + deprecated.stderr
+
+
+def test_the_audit_reports_last_use_and_an_unused_key_as_a_warning(moto, tmp_path, kms):
+    site = run_site({"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                     "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "report")})
+    assert site.returncode == 0, site.stdout[-3000:]
+    now = datetime.now(timezone.utc)
+    dublin = kms.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]  # eu-west-1
+    frankfurt = kms_in(moto, "eu-central-1").describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]
+    table = {dublin: LastUsage("Decrypt", used_at=now - timedelta(days=30)),
+             frankfurt: LastUsage("GenerateDataKey", used_at=now - timedelta(hours=1))}
+    with FaultProxy(moto.url, last_usage=table) as proxy:
+        warned = audit(moto, tmp_path, atlassian_cmk_endpoint_url=proxy.url)
+        assert warned.returncode == 0, warned.stdout[-3000:]  # a warning fails nothing by default
+        (account,) = json.loads((tmp_path / "audit.json").read_text())["accounts"]
+        regions = {r["region"]: r for r in account["regions"]}
+        assert regions["eu-central-1"]["findings"] == []
+        assert regions["eu-central-1"]["last_used"]["operation"] == "GenerateDataKey"
+        (unused,) = regions["eu-west-1"]["findings"]
+        assert unused["code"] == "unused" and unused["severity"] == "warning"
+        assert unused["message"].startswith("alias/atlassian-cmk-key in eu-west-1: no cryptographic use for 30 days, "
+                                            "since its last use, Decrypt at ")
+        assert f"Decrypt at {now - timedelta(days=30):%Y-%m-%dT%H:%M:%SZ}" in (tmp_path / "audit.md").read_text()
+        assert audit(moto, tmp_path, atlassian_cmk_endpoint_url=proxy.url,
+                     atlassian_cmk_audit_fail_on="warning").returncode == 2
+        assert audit(moto, tmp_path, atlassian_cmk_endpoint_url=proxy.url,
+                     atlassian_cmk_audit_unused_days=0).returncode == 0
+    assert json.loads((tmp_path / "audit.json").read_text())["compliant"] is True  # unused_days 0: no finding
+
+
+def test_a_policy_opened_to_another_account_is_critical_and_the_converge_says_it_fixed_it(moto, tmp_path, kms):
+    variables = {"atlassian_cmk_realm": "europe", "atlassian_cmk_org_paths": [ORG_PATH],
+                 "atlassian_cmk_endpoint_url": moto.url, "atlassian_cmk_report_dir": str(tmp_path / "report")}
+    assert run_site(variables).returncode == 0
+    key_id = kms.describe_key(KeyId="alias/atlassian-cmk-key")["KeyMetadata"]["KeyId"]  # eu-west-1
+    policy = key_policy(kms, key_id)
+    policy["Statement"].append({"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"},
+                                "Action": "kms:Decrypt", "Resource": "*"})
+    kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(policy))
+
+    found = audit(moto, tmp_path, **variables)
+    assert found.returncode == 2, found.stdout[-3000:]  # critical fails by default
+    (account,) = json.loads((tmp_path / "audit.json").read_text())["accounts"]
+    (opened,) = next(r for r in account["regions"] if r["region"] == "eu-west-1")["findings"]
+    assert (opened["code"], opened["severity"]) == ("external_access", "critical")
+    assert "Partner opens the key to AWS arn:aws:iam::210987654321:root" in opened["message"]
+
+    with moto.recording() as calls:
+        converge = run_site(variables)
+    assert converge.returncode == 0 and calls.writes() == ["PutKeyPolicy"], converge.stdout[-3000:]
+    record = json.loads((tmp_path / "report" / "123456789012.json").read_text())
+    assert {k["region"]: k["fixed"] for k in record["keys"]} == {"eu-central-1": [], "eu-west-1": ["external_access"]}
+    assert "— put right: external_access" in (tmp_path / "report" / "enrollment.md").read_text()
+    assert audit(moto, tmp_path, **variables).returncode == 0
 
 
 def test_the_audit_and_the_converge_agree_on_kept_tags_and_a_changed_description(moto, tmp_path, kms):
@@ -140,7 +220,7 @@ def test_the_audit_and_the_converge_agree_on_kept_tags_and_a_changed_description
     kms.tag_resource(KeyId=key_id, Tags=[{"TagKey": "cost-centre", "TagValue": "by-hand"}])
     kms.update_key_description(KeyId=key_id, Description="changed by hand")
 
-    found = audit(moto, tmp_path, **variables)
+    found = audit(moto, tmp_path, atlassian_cmk_audit_fail_on="warning", **variables)
     assert found.returncode == 2, found.stdout[-3000:]
     (account,) = json.loads((tmp_path / "audit.json").read_text())["accounts"]
     by_region = {r["region"]: [f["code"] for f in r["findings"]] for r in account["regions"]}

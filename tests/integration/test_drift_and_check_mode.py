@@ -39,7 +39,7 @@ def test_policy_drift_is_reported_in_check_mode_then_fixed(module, moto, kms):
 
     with moto.recording() as calls:
         checked = module(org_paths=[ORG_PATH], tags={"team": "security"}, check=True, diff=True)
-    assert checked["changed"] is True
+    assert checked["changed"] is True and checked["fixed"] == ["atlassian_access", "tags"]  # which kind of drift
     assert calls.writes() == []
     assert key_policy(kms, key_id) == OUT_OF_BAND
     assert checked["diff"]["before"]["policy"] == OUT_OF_BAND
@@ -48,11 +48,12 @@ def test_policy_drift_is_reported_in_check_mode_then_fixed(module, moto, kms):
 
     with moto.recording() as calls:
         fixed = module(org_paths=[ORG_PATH], tags={"team": "security"}, diff=True)
-    assert fixed["changed"] is True
+    assert fixed["changed"] is True and fixed["fixed"] == ["atlassian_access", "tags"]
     assert sorted(calls.writes()) == ["PutKeyPolicy", "UntagResource"]
     assert canonical_policy(key_policy(kms, key_id)) == canonical_policy(created["policy"])
     assert "stray" not in key_tags(kms, key_id)
-    assert module(org_paths=[ORG_PATH], tags={"team": "security"})["changed"] is False
+    again = module(org_paths=[ORG_PATH], tags={"team": "security"})
+    assert again["changed"] is False and again["fixed"] == []
 
 
 def test_reformatted_policy_is_not_drift(module, moto, kms):

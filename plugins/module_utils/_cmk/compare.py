@@ -19,6 +19,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_
 from .desired import Desired
 from .kms import account_of
 from .policy import policy_needs_update
+from .policy_effect import classify
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, age, revoked_at, warning
 from .validate import MARKER_PREFIX
 
@@ -166,9 +167,11 @@ def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Co
         state = "Enabled"
 
     if desired.policy is not None and policy_needs_update(current["policy"], desired.policy, account_id):
-        out.append(Difference("policy_drift", f"{where}: the key policy differs from the expected one",
-                              (("put_key_policy", {"policy": desired.policy}),),
-                              extra={"diff": {"before": current["policy"], "after": desired.policy}}))
+        # One difference per class of the change; the first one carries the write.
+        write = (("put_key_policy", {"policy": desired.policy}),)
+        for n, (code, what) in enumerate(classify(current["policy"], desired.policy, account_id)):
+            out.append(Difference(code, f"{where}: the key policy {what}", write if n == 0 else (),
+                                  extra={"diff": {"before": current["policy"], "after": desired.policy}}))
 
     if meta.get("Description", "") != desired.description:
         out.append(Difference("description", f"{where}: the description is {meta.get('Description', '')!r}, "

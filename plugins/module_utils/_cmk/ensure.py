@@ -21,6 +21,7 @@ class Outcome(NamedTuple):
     result: Dict[str, Any]
     diff: Dict[str, Dict[str, Any]]
     warnings: List[str]
+    fixed: List[str]  # the finding codes the run put right (would, in check mode)
 
 
 def ensure(run: Run) -> Outcome:
@@ -43,7 +44,7 @@ def ensure(run: Run) -> Outcome:
 
 
 def _outcome(run: Run, plan: Plan, changed: bool) -> Outcome:
-    return Outcome(changed, plan.result, plan.diff, list(dict.fromkeys(plan.warnings + run.warnings)))
+    return Outcome(changed, plan.result, plan.diff, list(dict.fromkeys(plan.warnings + run.warnings)), list(plan.fixed))
 
 
 def _nothing(run: Run) -> Plan:

@@ -48,6 +48,15 @@ def _code(exc: Exception) -> Optional[str]:
     return exc.response.get("Error", {}).get("Code") if isinstance(exc, botocore.exceptions.ClientError) else None
 
 
+def error_parts(error: AnsibleAWSError) -> Tuple[Optional[str], str, int]:
+    """The AWS error code, message and HTTP status behind a wrapper's error (None, its text, 0 without an answer)."""
+    cause = error.exception
+    if not isinstance(cause, botocore.exceptions.ClientError):
+        return None, str(cause or error), 0
+    return (_code(cause), cause.response.get("Error", {}).get("Message", ""),
+            cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+
+
 def throttled(error: Exception) -> bool:
     return _code(error) in THROTTLED
 
@@ -59,6 +68,13 @@ def transient(error: Exception) -> bool:
         return isinstance(error, _RETRIED_EXCEPTIONS)
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     return _code(error) in THROTTLED | BUSY or status >= 500
+
+
+def transient_and_named(error: Exception) -> bool:
+    """``transient``, except an HTTP 5xx without a KMS error code: that is how an endpoint without a newer call
+    (GetKeyLastUsage) answers it, and no retry changes that answer."""
+    named = not isinstance(error, botocore.exceptions.ClientError) or _code(error) in THROTTLED | BUSY
+    return transient(error) and named
 
 
 def transient_or_not_yet_visible(error: Exception) -> bool:
@@ -101,6 +117,8 @@ RETRY_TIMING = {"retries": 8, "delay": 0.5, "backoff": 2.0, "max_delay": 8}  # r
 retry = _Retry.jittered_backoff(catch_extra_error_codes=transient, **RETRY_TIMING)
 # For the writes a creation makes on the key it has just created (and the same writes on older keys).
 retry_fresh = _Retry.jittered_backoff(catch_extra_error_codes=transient_or_not_yet_visible, **RETRY_TIMING)
+# For GetKeyLastUsage, whose answer a reader can go without ("unknown"): KMS's own transient errors only.
+retry_named = _Retry.jittered_backoff(catch_extra_error_codes=transient_and_named, **RETRY_TIMING)
 
 
 def retried(error: Exception) -> bool:
@@ -159,6 +177,13 @@ def list_tags(client, key_id: str) -> Dict[str, str]:
         if not page.get("Truncated"):
             return tags
         kwargs["Marker"] = page["NextMarker"]
+
+
+@Errors.common_error_handler("read the key's last use")
+@retry_named
+def get_key_last_usage(client, key_id: str) -> Dict[str, Any]:
+    """GetKeyLastUsage's whole answer (KeyLastUsage, TrackingStartDate, KeyCreationDate)."""
+    return client.get_key_last_usage(KeyId=key_id)
 
 
 @Errors.common_error_handler("look up keys by their marker tag")

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 from .compare import MARKER_ALIAS, MARKER_SUCCESSOR, NO_ROTATION, Action, Comparison, Rotation, compare, ownership
 from .compare import Difference, rotation_of
 from .desired import Desired
+from .policy_effect import CLASSES as POLICY_CLASSES
 from .kms import account_of
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, days_after, revoked_at, utc_text, warning
 from .validate import MARKER_PREFIX, MAX_TAGS
@@ -32,6 +33,7 @@ class Plan(NamedTuple):
     result: Dict[str, Any]
     diff: Dict[str, Dict[str, Any]]
     warnings: List[str]
+    fixed: List[str] = []  # the finding codes of the differences the actions put right (never mutated)
 
     @property
     def changed(self) -> bool:
@@ -147,7 +149,8 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str,
     actions += [("untag_resource", {"keys": sorted(set(to_remove))})] if to_remove else []
     plan = planned(current, desired, account_id, actions, list(comparison.warnings))
     late = warning(f"{desired.alias} in {desired.region}", plan.result["revoked_at"], desired.now)
-    return plan._replace(warnings=plan.warnings + ([late] if late else []))
+    fixed = [d.code for d in comparison.differences if d.writes or d.code in POLICY_CLASSES]
+    return plan._replace(warnings=plan.warnings + ([late] if late else []), fixed=list(dict.fromkeys(fixed)))
 
 
 def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:
@@ -192,4 +195,4 @@ def plan_create(desired: Desired, account_id: str, attempt: str, created: Option
     if desired.enabled is False:
         actions.append(("disable_key", {}))
     plan = planned(new, desired, account_id, actions, [])
-    return plan._replace(diff={"before": {}, "after": plan.diff["after"]})
+    return plan._replace(diff={"before": {}, "after": plan.diff["after"]}, fixed=["missing"])

@@ -20,23 +20,23 @@ MARKER_RETIRED = MARKER_PREFIX + "retired-at"
 UNKNOWN = "unknown"  # disabled by someone else: when is not known
 LIMITS = ((20, "Atlassian may be unable to fully recover the sites"),
           (10, "Atlassian can reinstate sites only within 10 days of a revocation"))
-_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime(_FORMAT)
+    return datetime.now(timezone.utc).strftime(UTC_FORMAT)
 
 
 def utc_text(value: Any) -> Optional[str]:
     """A time as the module returns it (UTC, ISO 8601): boto3's datetime, or text already so."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime(_FORMAT)
+        return value.astimezone(timezone.utc).strftime(UTC_FORMAT)
     return value if value is None else str(value)
 
 
 def days_after(now: str, days: int) -> str:
     """The deletion date a ScheduleKeyDeletion made at ``now`` sets, for the prediction of the run making it."""
-    return (datetime.strptime(now, _FORMAT) + timedelta(days=days)).strftime(_FORMAT)
+    return (datetime.strptime(now, UTC_FORMAT) + timedelta(days=days)).strftime(UTC_FORMAT)
 
 
 def revoked_at(state: Optional[str], tags: Mapping[str, str]) -> Optional[str]:
@@ -49,7 +49,7 @@ def revoked_at(state: Optional[str], tags: Mapping[str, str]) -> Optional[str]:
 
 def days_revoked(since: Optional[str], now: str) -> Optional[int]:
     try:
-        return (datetime.strptime(now, _FORMAT) - datetime.strptime(since or "", _FORMAT)).days
+        return (datetime.strptime(now, UTC_FORMAT) - datetime.strptime(since or "", UTC_FORMAT)).days
     except ValueError:
         return None
 

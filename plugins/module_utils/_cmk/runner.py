@@ -16,6 +16,7 @@ from .compare import compare
 from .desired import Desired
 from .plan import Plan, plan_absent, plan_present, plan_retired, refusal, tag_room
 from .policy import lint_policy, locks_out
+from .usage import PERMISSION, last_used, unknown, unknown_reason
 from .validate import InvalidInput
 
 
@@ -92,23 +93,36 @@ WRITES: Dict[str, Callable[..., None]] = {
 }
 
 
-def read_key(client, key_id: str) -> Optional[Dict[str, Any]]:
+def read_key(client, key_id: str, last_use: bool = False) -> Optional[Dict[str, Any]]:
+    """The key's metadata, policy, rotation and tags; with ``last_use``, its last cryptographic use too."""
     meta = kms.describe_key(client, key_id)
     if meta is None:
         return None
-    # The three reads need the key id (KMS takes no alias there) but not each other: made side by side,
-    # a run costs two round trips instead of four (botocore clients are thread-safe).
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    # The other reads need the key id (KMS takes no alias there) but not each other: made side by side,
+    # a run costs two round trips instead of four or five (botocore clients are thread-safe).
+    with ThreadPoolExecutor(max_workers=4) as pool:
         policy = pool.submit(kms.get_key_policy, client, meta["KeyId"])
         rotation = pool.submit(kms.get_key_rotation, client, meta["KeyId"])
         tags = pool.submit(kms.list_tags, client, meta["KeyId"])
+        used = pool.submit(read_last_used, client, meta["KeyId"]) if last_use else None
     return {
         "metadata": meta,
         "policy": policy.result(),
         "rotation_enabled": rotation.result()[0],
         "rotation_period_days": rotation.result()[1],
         "tags": tags.result(),
+        "last_used": used.result() if used else None,
     }
+
+
+def read_last_used(client, key_id: str) -> Dict[str, Any]:
+    """The key's last cryptographic use; a read that fails is "unknown", with the reason, and fails nothing."""
+    if not hasattr(client, "get_key_last_usage"):
+        return unknown(f"this botocore has no GetKeyLastUsage (1.44 or later has it); it needs {PERMISSION}")
+    try:
+        return last_used(kms.get_key_last_usage(client, key_id))
+    except kms.CmkAWSError as e:
+        return unknown(unknown_reason(*kms.error_parts(e)))
 
 
 def plan_key(run: Run, current: Dict[str, Any]) -> Plan:

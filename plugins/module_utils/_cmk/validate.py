@@ -28,6 +28,7 @@ _REGION = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+-[0-9]+$")
 
 ROTATION_DAYS = (90, 2560)
 PENDING_WINDOW_DAYS = (7, 30)
+UNUSED_DAYS = (0, 3650)  # the audit's unused finding; 0: off
 
 
 class InvalidInput(ValueError):

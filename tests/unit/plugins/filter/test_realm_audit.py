@@ -11,14 +11,28 @@ ARN = "arn:aws:kms:eu-west-1:111122223333:key/k"
 
 
 def test_an_account_with_one_drifted_region_and_one_missing():
-    results = [{"item": "eu-central-1", "key": None, "findings": [{"code": "missing", "message": "m"}]},
+    used = {"known": True, "operation": "Decrypt", "used_at": "2026-12-01T10:00:00Z"}
+    results = [{"item": "eu-central-1", "key": None, "findings": [{"code": "missing", "message": "m"}],
+                "last_used": None},
                {"item": "eu-west-1", "key": {"key_arn": ARN, "key_state": "Enabled", "account_id": "111122223333",
-                                             "alias": "alias/a"}, "findings": []}]
+                                             "alias": "alias/a"}, "findings": [], "last_used": used}]
     got = realm_audit(results, realm="europe", alias="a")
     assert got == {"account_id": "111122223333", "realm": "europe", "alias": "alias/a", "compliant": False,
+                   "fails": ["m"],
                    "regions": [{"region": "eu-central-1", "key_arn": None, "key_state": None,
-                                "findings": [{"code": "missing", "message": "m"}]},
-                               {"region": "eu-west-1", "key_arn": ARN, "key_state": "Enabled", "findings": []}]}
+                                "findings": [{"code": "missing", "message": "m"}], "last_used": None},
+                               {"region": "eu-west-1", "key_arn": ARN, "key_state": "Enabled", "findings": [],
+                                "last_used": used}]}
+
+
+@pytest.mark.parametrize("fail_on, fails", [("critical", ["gone"]), ("warning", ["gone", "tag"]), ("never", [])])
+def test_the_findings_that_fail_the_account(fail_on, fails):
+    results = [{"item": "eu-central-1", "key": None, "findings": [{"code": "missing", "severity": "critical",
+                                                                   "message": "gone"}]},
+               {"item": "eu-west-1", "key": {"key_arn": ARN, "key_state": "Enabled", "account_id": "111122223333"},
+                "findings": [{"code": "tags", "severity": "warning", "message": "tag"}]}]
+    got = realm_audit(results, "europe", "a", fail_on=fail_on)
+    assert got["fails"] == fails and got["compliant"] is False
 
 
 def test_no_key_anywhere_takes_the_account_given():

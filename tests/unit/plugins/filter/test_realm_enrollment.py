@@ -42,11 +42,21 @@ def read(region, arn=None, state="Enabled", alias="alias/atlassian-cmk-key", suc
 def test_a_region_only_read_without_a_key_is_reported_missing_and_incomplete():
     out = realm_enrollment([result("eu-west-1", ARN2)], "europe", left_out=[read("eu-central-1")])
     assert out["keys"]["eu-central-1"] == {"key_arn": None, "key_id": None, "alias": "alias/atlassian-cmk-key",
-                                           "key_state": None, "changed": False, "managed": False, "revoked_at": None}
+                                           "key_state": None, "changed": False, "managed": False, "revoked_at": None,
+                                           "fixed": [], "last_used": None}
     assert out["keys"]["eu-west-1"]["managed"] is True
     assert list(out["keys"]) == ["eu-central-1", "eu-west-1"]  # the realm's order
     assert out["entry"]["key_arns"] == {"eu-central-1": None, "eu-west-1": ARN2}
     assert out["entry"]["complete"] is False and out["entry"]["context_tag"] is None
+
+
+def test_the_enrolled_keys_show_the_last_use_the_retire_step_read():
+    busy = {"known": True, "operation": "Decrypt", "used_at": "2026-12-01T00:00:00Z"}
+    retirement = {"alias": "alias/old", "refusals": [], "regions": [], "keys": {"eu-west-1": None},
+                  "last_used": {"enrolled": {"eu-west-1": busy}, "retired": {"eu-west-1": None}}}
+    out = realm_enrollment([result("eu-central-1", NEW1, alias="alias/new"), result("eu-west-1", NEW2, alias="alias/new")],
+                           "europe", retirement=retirement)
+    assert out["keys"]["eu-west-1"]["last_used"] == busy and out["keys"]["eu-central-1"]["last_used"] is None
 
 
 def test_a_region_only_read_shows_its_key_and_a_failed_read_its_error():
@@ -93,15 +103,19 @@ def test_the_successor_keys_are_reported_apart_and_do_not_count_for_completeness
 
 
 def test_retired_keys_come_from_the_retiring_run_or_else_from_the_read():
+    quiet = {"known": True, "operation": "Decrypt", "used_at": "2026-10-01T00:00:00Z"}
     retirement = {"alias": "alias/old", "refusals": [], "regions": ["eu-west-1"],
-                  "keys": {"eu-central-1": None, "eu-west-1": {"key_arn": OLD, "key_state": "Enabled"}}}
+                  "keys": {"eu-central-1": None, "eu-west-1": {"key_arn": OLD, "key_state": "Enabled"}},
+                  "last_used": {"enrolled": {}, "retired": {"eu-central-1": None, "eu-west-1": quiet}}}
     retired = result("eu-west-1", OLD, "PendingDeletion", alias="alias/old", retired=True,
                      deletion_date="2026-12-31T09:00:00Z")
     out = realm_enrollment([result("eu-central-1", NEW1, alias="alias/new"), result("eu-west-1", NEW2, alias="alias/new"),
                             retired], "europe", retirement=retirement)
     assert out["key_arns"] == [NEW1, NEW2]
+    assert [key["last_used"] for key in out["keys"].values()] == [None, None]  # the retire step read none here
     assert out["entry"]["retired_keys"] == [
-        {"region": "eu-central-1", "alias": "alias/old", "key_arn": None, "key_state": None, "deletion_date": None},
+        {"region": "eu-central-1", "alias": "alias/old", "key_arn": None, "key_state": None, "deletion_date": None,
+         "last_used": None},
         {"region": "eu-west-1", "alias": "alias/old", "key_arn": OLD, "key_state": "PendingDeletion",
-         "deletion_date": "2026-12-31T09:00:00Z"},
+         "deletion_date": "2026-12-31T09:00:00Z", "last_used": quiet},
     ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from ansible.utils.display import Display
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import realm_inputs
 
@@ -22,7 +23,7 @@ def test_good_variables_give_no_error_and_the_realm_order():
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
                    "policy_template": None, "read_items": [], "retire_alias": None, "retiring": False,
                    "successor_reads": [], "key_items": [item("eu-central-1"), item("eu-west-1")], "left_out": [],
-                   **DEFAULTS}
+                   "deletion_reads": [], **DEFAULTS}
 
 
 @pytest.mark.parametrize("cancel", [False, True])
@@ -36,10 +37,10 @@ def test_a_pending_deletion_is_cancelled_only_where_the_run_keeps_a_key_it_manag
 
 # The booleans and numbers the role reads itself, as the filter returns them when not given.
 DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "cancel_pending_deletion": False,
-            "enable_key_rotation": True, "audit_fail_on_findings": True, "rotation_period_days": 365,
-            "pending_window_days": 30}
+            "enable_key_rotation": True, "audit_fail_on_findings": None, "rotation_period_days": 365,
+            "pending_window_days": 30, "retire_quiet_days": 7, "audit_unused_days": 14, "audit_fail_on": "critical"}
 BOOLEANS = [name for name, value in DEFAULTS.items() if value is None or isinstance(value, bool)]
-NUMBERS = ["rotation_period_days", "pending_window_days"]
+NUMBERS = ["rotation_period_days", "pending_window_days", "retire_quiet_days", "audit_unused_days"]
 
 
 @pytest.mark.parametrize("text, expected", [("false", False), ("no", False), ("0", False), ("False", False),
@@ -69,7 +70,8 @@ def test_a_number_given_as_text_float_or_boolean_is_refused_naming_it(name, valu
 
 
 @pytest.mark.parametrize("name, text, expected", [("rotation_period_days", "180", 180),
-                                                  ("pending_window_days", "7", 7)])
+                                                  ("pending_window_days", "7", 7), ("retire_quiet_days", "0", 0),
+                                                  ("retire_quiet_days", "30", 30)])
 def test_a_number_given_as_its_digits_is_read(name, text, expected):
     out = realm_inputs(dict(GOOD, **{name: text}))
     assert out["errors"] == [] and out[name] == expected
@@ -130,6 +132,9 @@ BAD = {
     "successor with absent": ({"successor_alias": "new", "state": "absent"}, "atlassian_cmk_state", "absent"),
     "retire while revoking": ({"retire_alias": "old", "enabled": False}, "atlassian_cmk_enabled", "False"),
     "retire while revoking, from -e": ({"retire_alias": "old", "enabled": "false"}, "atlassian_cmk_enabled", "False"),
+    "negative quiet days": ({"retire_quiet_days": "-1"}, "atlassian_cmk_retire_quiet_days", "-1"),
+    "negative unused days": ({"audit_unused_days": -1}, "atlassian_cmk_audit_unused_days", "-1"),
+    "fail on": ({"audit_fail_on": "findings"}, "atlassian_cmk_audit_fail_on", "findings"),
     "short account id": ({"account_id": "12345"}, "atlassian_cmk_account_id", "12345"),
     "account id lost its zero": ({"account_id": 12345678901}, "atlassian_cmk_account_id", "quote it"),
     "account id as a boolean": ({"account_id": True}, "atlassian_cmk_account_id", "True"),
@@ -165,6 +170,41 @@ def test_retiring_reads_both_aliases_in_the_managed_regions_only():
     assert out["errors"] == [] and out["retire_alias"] == "alias/atlassian-cmk-key"
     assert out["read_items"] == [{"region": "eu-west-1", "alias": "alias/cmk-2027", "retired": False},
                                  {"region": "eu-west-1", "alias": "alias/atlassian-cmk-key", "retired": True}]
+
+
+@pytest.mark.parametrize("variables, reads", [
+    ({"state": "absent", "regions": "eu-west-1"}, [{"region": "eu-west-1", "alias": "alias/atlassian-cmk-key"}]),
+    ({"state": "absent", "alias": "cmk-2027"}, [{"region": "eu-central-1", "alias": "alias/cmk-2027"},
+                                                {"region": "eu-west-1", "alias": "alias/cmk-2027"}]),
+    ({"state": "absent", "retire_quiet_days": 0}, []),  # no check: nothing to read
+    ({"state": "absent", "retire_quiet_days": "0"}, []),
+    ({"state": "present"}, []),
+])
+def test_a_deletion_reads_the_keys_it_would_delete_first(variables, reads):
+    out = realm_inputs(dict(GOOD, **variables))
+    assert out["errors"] == [] and out["deletion_reads"] == reads
+    assert realm_inputs(dict(GOOD, **variables), audit=True)["deletion_reads"] == []
+
+
+@pytest.mark.parametrize("variables, fail_on, deprecated", [
+    ({}, "critical", False),
+    ({"audit_fail_on": "warning"}, "warning", False),
+    ({"audit_fail_on": "never"}, "never", False),
+    ({"audit_fail_on": ""}, "critical", False),  # not given
+    ({"audit_fail_on_findings": True}, "warning", True),  # 1.1's "every finding fails"
+    ({"audit_fail_on_findings": "false"}, "never", True),
+    ({"audit_fail_on_findings": False, "audit_fail_on": "critical"}, "critical", True),  # the new variable wins
+])
+def test_which_findings_fail_the_audit_and_the_deprecated_variable_still_works(
+        monkeypatch, variables, fail_on, deprecated):
+    said = []
+    monkeypatch.setattr(Display, "deprecated", lambda self, msg, **kwargs: said.append((msg, kwargs)))
+    out = realm_inputs(dict(GOOD, **variables), audit=True)
+    assert out["errors"] == [] and out["audit_fail_on"] == fail_on
+    assert bool(said) is deprecated
+    if deprecated:
+        assert said[0] == ("atlassian_cmk_audit_fail_on_findings is deprecated: set atlassian_cmk_audit_fail_on to "
+                           "critical, warning or never", {"version": "3.0.0", "collection_name": "cmkops.atlassian_cmk"})
 
 
 def test_the_audit_ignores_the_lifecycle_variables():

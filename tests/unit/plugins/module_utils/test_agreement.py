@@ -24,7 +24,11 @@ from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.pl
 from ansible_collections.cmkops.atlassian_cmk.tests.unit.plugins.module_utils.plan_samples import desired
 
 OURS = {"team": "security", MARKER_ALIAS: ALIAS}
-DRIFTED = {"Version": "2012-10-17", "Statement": [dict(POLICY["Statement"][0])]}
+DRIFTED = {"Version": "2012-10-17", "Statement": [dict(POLICY["Statement"][0])]}  # Atlassian cut off
+PARTNER = {"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "kms:Decrypt", "Resource": "*"}
+OPENED = dict(POLICY, Statement=POLICY["Statement"] + [PARTNER])  # another account
+OWN_ADMIN = {"Effect": "Allow", "Resource": "*", "Action": "kms:*", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Admin"}}
+ADMIN = dict(POLICY, Statement=POLICY["Statement"] + [OWN_ADMIN])
 
 # Each kind of difference, as a key found in AWS.
 KEYS = {
@@ -34,6 +38,8 @@ KEYS = {
     "pending deletion": dict(state="PendingDeletion", DeletionDate="2026-12-30T09:00:00Z"),
     "unavailable": dict(state="Unavailable"),
     "policy drift": dict(policy=DRIFTED),
+    "policy opened": dict(policy=OPENED),
+    "admin statement": dict(policy=ADMIN),
     "description": dict(Description="changed by hand"),
     "rotation off": dict(rotation=(False, None)),
     "rotation period": dict(rotation=(True, 180)),
@@ -73,6 +79,8 @@ WRITES_OF = {
     "disabled": {"enable_key", "untag_resource"},
     "enabled": {"tag_resource", "disable_key"},
     "policy_drift": {"put_key_policy"},
+    "atlassian_access": {"put_key_policy"},
+    "external_access": {"put_key_policy"},
     "description": {"update_key_description"},
     "rotation": {"enable_key_rotation", "disable_key_rotation"},
     "tags": {"tag_resource", "untag_resource"},

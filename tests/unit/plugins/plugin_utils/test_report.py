@@ -29,7 +29,7 @@ def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
     assert record == {"account_id": A, "host": "prod", "realm": "united_kingdom", "alias": "alias/atlassian-cmk-key",
                       "context_tag": "Acme", "key_arns": {"eu-west-1": arn(A)},
                       "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True,
-                                "revoked_at": None}],
+                                "revoked_at": None, "fixed": [], "last_used": None}],
                       "complete": True, "successor_alias": None, "successor_key_arns": {}, "successor_keys": [],
                       "retired_keys": [],
                       "written_at": NOW, "check_mode": True}
@@ -103,17 +103,29 @@ def test_a_re_encryption_lists_the_successor_keys_to_send_and_the_retired_keys()
     new, old = arn(A, "eu-west-1").replace("k-", "new-"), arn(A).replace("k-", "old-")
     host.enrollment[A].update(successor_alias="alias/cmk-2027", successor_key_arns={"eu-west-1": new},
                               retired_keys=[{"region": "eu-west-1", "alias": "alias/cmk-2026", "key_arn": old,
-                                             "key_state": "PendingDeletion", "deletion_date": "2026-12-31T10:00:00Z"}])
+                                             "key_state": "PendingDeletion", "deletion_date": "2026-12-31T10:00:00Z",
+                                             "last_used": {"known": True, "operation": "Decrypt",
+                                                           "used_at": "2026-10-01T00:00:00Z"}}])
+    host.keys["eu-west-1"]["last_used"] = {"known": True, "operation": "GenerateDataKey",
+                                           "used_at": "2026-12-01T00:00:00Z"}
     records = records_of([host])
     assert records[A]["successor_key_arns"] == {"eu-west-1": new}
     md = render_markdown(sections([host], {}, records), NOW)
     heading = ("### Successor keys (alias/cmk-2027): send these ARNs to Atlassian with the re-encryption request")
     assert heading in md and f"- KMS key ARN, eu-west-1: `{new}`" in md.split(heading)[1]
     assert (f"- alias/cmk-2026, eu-west-1: `{old}`, key state: PendingDeletion, deleted by AWS on "
-            "2026-12-31T10:00:00Z") in md
+            "2026-12-31T10:00:00Z — last use: Decrypt at 2026-10-01T00:00:00Z") in md
+    assert f"- KMS key ARN, eu-west-1: `{arn(A)}` — last use: GenerateDataKey at 2026-12-01T00:00:00Z" in md
     table = render_table(sections([host], {}, records))
     assert any("SUCCESSOR" in line and new in line for line in table)
     assert any("RETIRED PendingDeletion" in line and old in line for line in table)
+
+
+def test_a_key_put_right_says_what_was_wrong():
+    host = ran("prod", A)
+    host.keys["eu-west-1"]["fixed"] = ["atlassian_access", "tags"]
+    md = render_markdown(sections([host], {}, records_of([host])), NOW)
+    assert f"- KMS key ARN, eu-west-1: `{arn(A)}` — put right: atlassian_access, tags" in md
 
 
 def test_successor_keys_revoked_with_the_enrolled_ones_show_their_state():
