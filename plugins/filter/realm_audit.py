@@ -39,6 +39,12 @@ options:
     choices: [critical, warning, never]
     default: critical
     version_added: 2.0.0
+  policy_template:
+    description:
+      - Which policy template the keys were compared with, as the C(cmkops.atlassian_cmk.realm_inputs) filter's
+        C(policy_template_source) says; returned as given.
+    type: dict
+    version_added: 2.1.0
 """
 
 EXAMPLES = r"""
@@ -70,6 +76,10 @@ _value:
     compliant:
       description: Whether no region has a finding.
       type: bool
+    policy_template:
+      description: The policy template the keys were compared with (V(source), V(sha256), V(version)).
+      type: dict
+      version_added: 2.1.0
     fails:
       description:
         - The messages of the findings that fail the account with O(fail_on); empty when the account passes.
@@ -82,7 +92,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.severity
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import alias_name
 
 
-def realm_audit(results, realm, alias, account_id=None, fail_on="critical"):
+def realm_audit(results, realm, alias, account_id=None, fail_on="critical", policy_template=None):
     regions = [{"region": r["item"], "key_arn": (r.get("key") or {}).get("key_arn"),
                 "key_state": (r.get("key") or {}).get("key_state"), "findings": list(r.get("findings") or []),
                 "last_used": r.get("last_used")}
@@ -90,7 +100,8 @@ def realm_audit(results, realm, alias, account_id=None, fail_on="critical"):
     accounts = [r["key"]["account_id"] for r in results if r.get("key")]
     found = [f for region in regions for f in region["findings"]]
     return {"account_id": accounts[0] if accounts else (account_id or None), "realm": realm, "alias": alias_name(alias),
-            "regions": regions, "compliant": not found, "fails": [f.get("message", f["code"]) for f in failing(found, fail_on)]}
+            "regions": regions, "compliant": not found, "fails": [f.get("message", f["code"]) for f in failing(found, fail_on)],
+            "policy_template": policy_template}
 
 
 class FilterModule:

@@ -50,6 +50,12 @@ options:
     type: list
     elements: dict
     version_added: 1.2.0
+  policy_template:
+    description:
+      - Which policy template the keys follow, as the C(cmkops.atlassian_cmk.realm_inputs) filter's
+        C(policy_template_source) says (V(source), V(sha256), V(version)).
+    type: dict
+    version_added: 2.1.0
 """
 
 EXAMPLES = r"""
@@ -84,7 +90,7 @@ _value:
         and an empty dictionary without a successor), V(successor_keys) (V(region), V(key_arn), V(key_state) and
         V(revoked_at) of each successor key: a revocation covers them), and V(retired_keys) (V(region), V(alias),
         V(key_arn), V(key_state), V(deletion_date) and V(last_used) of each retired key; empty when the run retired
-        none).
+        none), and V(policy_template) (what O(policy_template) says).
       type: dict
 """
 
@@ -117,7 +123,8 @@ def _read(result):
     return dict(key, item=item, alias=item["alias"], changed=False)
 
 
-def realm_enrollment(results, realm, context_tag="", account_id=None, retirement=None, left_out=None):
+def realm_enrollment(results, realm, context_tag="", account_id=None, retirement=None, left_out=None,
+                     policy_template=None):
     order = {region: n for n, region in enumerate(REALMS.get(realm, ()))}
     results = list(results) + [_read(r) for r in left_out or []]
 
@@ -143,6 +150,7 @@ def realm_enrollment(results, realm, context_tag="", account_id=None, retirement
         "successor_keys": [{"region": region, "key_arn": key["key_arn"], "key_state": key["key_state"],
                             "revoked_at": key["revoked_at"]} for region, key in successors.items()],
         "retired_keys": retired_keys(retirement, results) if retirement else [],
+        "policy_template": policy_template,
     }
     return {"account_id": accounts[0] if accounts else (account_id or None), "keys": keys,
             "key_arns": [key["key_arn"] for key in keys.values()], "entry": entry}

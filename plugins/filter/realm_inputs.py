@@ -28,7 +28,8 @@ options:
       - The role's variables without their V(atlassian_cmk_) prefix, as a dictionary, for example V(realm),
         V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
-        (the file's text, or V(null) when there is no such file), V(enabled), V(purge_tags), V(adopt),
+        (the file's text, or V(null) when there is no such file), V(policy_template_sha256) (the pin),
+        V(policy_template_fetched) (where a template from a URL was fetched to), V(enabled), V(purge_tags), V(adopt),
         V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on), V(audit_fail_on_findings),
         V(audit_unused_days), and for re-encryption V(successor_alias), V(retire_alias), V(retire_state),
         V(pending_window_days) and V(retire_quiet_days).
@@ -159,6 +160,13 @@ _value:
       description: The variable as a whole number (V(7) when not given).
       type: int
       version_added: 2.0.0
+    policy_template_source:
+      description:
+        - Where the policy template comes from, for the reports. V(source) is the URL or the controller path, or
+          V(built-in); V(sha256) is the template's (V(null) for the built-in one); V(version) is the collection's
+          for the built-in template.
+      type: dict
+      version_added: 2.1.0
     deletion_reads:
       description:
         - What a run with V(state=absent) reads before any write, one item per managed region, each with V(region)
@@ -186,6 +194,10 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import UNUSED_DAYS
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import check_range
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import collection_version
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import is_url
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import pin_errors
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import provenance
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.user_values import as_list
 
 _CONTEXT_TAG = re.compile(r"^[A-Za-z0-9]{0,12}$")
@@ -276,8 +288,10 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     if not isinstance(context_tag, str) or not _CONTEXT_TAG.match(context_tag):
         errors.append(f"{prefix}context_tag={context_tag!r}: at most 12 letters and digits")
     path = v.get("policy_template_path") or ""
-    if path and v.get("policy_template") is None:
+    if path and v.get("policy_template") is None and not is_url(path):
         errors.append(f"{prefix}policy_template={path!r}: no such file on the controller")
+    errors += pin_errors(path, v.get("policy_template"), v.get("policy_template_sha256"), prefix,
+                         v.get("policy_template_fetched") or "")
     for name, pattern, what in (("assume_role_arn", _ROLE_ARN, "an IAM role ARN"), ("endpoint_url", _URL,
                                                                                     "an http(s) URL")):
         value = v.get(name) or ""
@@ -294,6 +308,7 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
     return dict(typed, errors=errors, realm_regions=realm_regions, target_regions=targets, org_paths=org_paths,
                 account_id=account_id, policy_template=v.get("policy_template"),
+                policy_template_source=provenance(path, v.get("policy_template"), collection_version()),
                 **_split(key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),
                                    options["state"], typed["enabled"], typed["cancel_pending_deletion"])),
                 read_items=reads, retire_alias=reads[-1]["alias"] if reads else None, retiring=bool(reads),

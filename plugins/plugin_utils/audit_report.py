@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.usage import describe
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import describe as template_text
 
 
 class Audited(NamedTuple):
@@ -31,6 +32,7 @@ def document(hosts: List[Audited], written_at: str, check_mode: bool) -> Dict[st
             "alias": (audit or {}).get("alias"),
             "compliant": bool(audit and audit.get("compliant")),
             "regions": (audit or {}).get("regions", []),
+            "policy_template": (audit or {}).get("policy_template"),
         })
     return {"written_at": written_at, "check_mode": check_mode, "accounts": accounts,
             "compliant": all(a["compliant"] for a in accounts)}
@@ -52,6 +54,9 @@ def render_markdown(doc: Dict[str, Any]) -> str:
         for region in account["regions"]:
             lines.append(f"| {name} | {region['region']} | {region['key_state'] or '(no key)'} | "
                          f"{region['key_arn'] or ''} | {describe(region.get('last_used'))} | {_findings(region)} |")
+    templates = [f"- {a['account_id'] or a['host']}: {template_text(a['policy_template'])}"
+                 for a in doc["accounts"] if a.get("policy_template")]
+    lines += ["", "Key policies compared with these templates:", ""] + templates if templates else []
     return "\n".join(lines) + "\n"
 
 

@@ -17,6 +17,7 @@ from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.revocati
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.usage import describe
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.validate import InvalidInput
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils import user_values
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import describe as template_text
 
 
 class Host(NamedTuple):
@@ -68,6 +69,7 @@ def account_record(host: Host, written_at: str, check_mode: bool) -> Optional[Di
         "successor_key_arns": dict(entry.get("successor_key_arns") or {}),
         "successor_keys": list(entry.get("successor_keys") or []),
         "retired_keys": list(entry.get("retired_keys") or []),
+        "policy_template": entry.get("policy_template"),
         "written_at": written_at,
         "check_mode": check_mode,
     }
@@ -168,6 +170,7 @@ def render_markdown(report: List[Section], generated_at: str) -> str:
             lines.append(f"- KMS key ARN, {key['region']}: {arn}{_state(key, record['written_at'])}")
         tag = f"`{record['context_tag']}`" if record.get("context_tag") else "(not chosen yet)"
         lines += [f"- Context tag: {tag}", f"- Inventory host: {record['host']}"]
+        lines += [f"- Key policy template: {template_text(record['policy_template'])}"] if record.get("policy_template") else []
         lines += _lifecycle_lines(record)
     for status, heading in (("failed", "Failed in this run, never reported"),
                             ("outside", "Not in this run (outside --limit), never reported")):

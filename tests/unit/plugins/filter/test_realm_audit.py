@@ -18,7 +18,7 @@ def test_an_account_with_one_drifted_region_and_one_missing():
                                              "alias": "alias/a"}, "findings": [], "last_used": used}]
     got = realm_audit(results, realm="europe", alias="a")
     assert got == {"account_id": "111122223333", "realm": "europe", "alias": "alias/a", "compliant": False,
-                   "fails": ["m"],
+                   "fails": ["m"], "policy_template": None,
                    "regions": [{"region": "eu-central-1", "key_arn": None, "key_state": None,
                                 "findings": [{"code": "missing", "message": "m"}], "last_used": None},
                                {"region": "eu-west-1", "key_arn": ARN, "key_state": "Enabled", "findings": [],

@@ -7,7 +7,8 @@ ARN2 = "arn:aws:kms:eu-west-1:111122223333:key/2"
 NEW1 = "arn:aws:kms:eu-central-1:111122223333:key/n1"
 NEW2 = "arn:aws:kms:eu-west-1:111122223333:key/n2"
 OLD = "arn:aws:kms:eu-west-1:111122223333:key/old"
-NOTHING_ELSE = {"successor_alias": None, "successor_key_arns": {}, "successor_keys": [], "retired_keys": []}
+NOTHING_ELSE = {"successor_alias": None, "successor_key_arns": {}, "successor_keys": [], "retired_keys": [],
+                "policy_template": None}
 
 
 def item(region, alias="alias/atlassian-cmk-key", successor=False, managed=True, retired=False):

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from ansible.utils.display import Display
 
+from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import collection_version
+
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.realm_inputs import realm_inputs
 
 ORG = "o-rab3nm4fez/*/ou-ab12-cdef3456/*"
@@ -23,7 +25,7 @@ def test_good_variables_give_no_error_and_the_realm_order():
                    "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
                    "policy_template": None, "read_items": [], "retire_alias": None, "retiring": False,
                    "successor_reads": [], "key_items": [item("eu-central-1"), item("eu-west-1")], "left_out": [],
-                   "deletion_reads": [], **DEFAULTS}
+                   "deletion_reads": [], "policy_template_source": BUILT_IN, **DEFAULTS}
 
 
 @pytest.mark.parametrize("cancel", [False, True])
@@ -34,6 +36,8 @@ def test_a_pending_deletion_is_cancelled_only_where_the_run_keeps_a_key_it_manag
     retiring = realm_inputs(dict(GOOD, cancel_pending_deletion=cancel, retire_alias="cmk-2026"))
     assert retiring["retiring"] is True and retiring["retire_alias"] == "alias/cmk-2026"
 
+
+BUILT_IN = {"source": "built-in", "sha256": None, "version": collection_version()}
 
 # The booleans and numbers the role reads itself, as the filter returns them when not given.
 DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "cancel_pending_deletion": False,

@@ -31,7 +31,7 @@ def test_a_record_holds_what_atlassian_needs_and_when_it_was_written():
                       "keys": [{"region": "eu-west-1", "key_arn": arn(A), "key_state": "Enabled", "managed": True,
                                 "revoked_at": None, "fixed": [], "last_used": None}],
                       "complete": True, "successor_alias": None, "successor_key_arns": {}, "successor_keys": [],
-                      "retired_keys": [],
+                      "retired_keys": [], "policy_template": None,
                       "written_at": NOW, "check_mode": True}
 
 
