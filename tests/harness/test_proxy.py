@@ -319,7 +319,9 @@ def test_latency_delays_every_request_and_lets_faults_fire(upstream):
 
 def test_get_key_last_usage_is_answered_from_the_table_and_the_rest_forwarded(moto_url):
     used_at = datetime(2026, 11, 30, 10, tzinfo=timezone.utc)
-    named, denied, other = (kms(moto_url).create_key()["KeyMetadata"] for _ in range(3))
+    client = kms(moto_url)
+    named, denied, other = client.create_key()["KeyMetadata"], client.create_key()["KeyMetadata"], \
+        client.create_key()["KeyMetadata"]
     table = {named["KeyId"]: LastUsage("Decrypt", used_at=used_at), denied["KeyId"]: LastUsage(error="AccessDeniedException")}
     with FaultProxy(moto_url, [Rule("throttle", ops={"GetKeyLastUsage"}, calls=[1])], last_usage=table) as p:
         with pytest.raises(ClientError, match="Throttling"):  # a rule that fires comes first

@@ -123,7 +123,8 @@ def test_after_the_pin_moves_the_audit_lists_the_keys_on_the_old_template(moto, 
     v1 = {"atlassian_cmk_policy_template": templates.url, "atlassian_cmk_policy_template_sha256": sha256(V1)}
     assert site(moto, tmp_path, **v1).returncode == 0
     templates.text = V2
-    v2 = dict(v1, atlassian_cmk_policy_template_sha256=sha256(V2))  # reviewed, the pin moved
+    v2 = {"atlassian_cmk_policy_template": templates.url,
+          "atlassian_cmk_policy_template_sha256": sha256(V2)}  # reviewed, the pin moved
 
     # The new template grants Atlassian an action the keys do not: each key still on the old one is
     # atlassian_access (critical), with the diff. That is the fleet's to-do list.

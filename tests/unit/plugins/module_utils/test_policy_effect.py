@@ -86,7 +86,7 @@ def test_each_edit_is_classified_by_its_effect(edit, classes):
 @pytest.mark.parametrize("edit, classes", EDITS.values(), ids=EDITS.keys())
 def test_the_audit_reports_each_class_and_the_converge_fixes_it_with_one_write(edit, classes):
     key = current(policy=edited(edit))
-    found = [f for f in audit.findings(key, desired(), True)]
+    found = audit.findings(key, desired(), True)
     assert [f["code"] for f in found] == classes
     assert all(f["severity"] == ("warning" if f["code"] == DRIFT else "critical") for f in found)
     plan = plan_present(key, desired(), ACCOUNT)
