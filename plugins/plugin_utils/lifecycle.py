@@ -75,7 +75,10 @@ def quiet_refusal(region: str, alias: str, key: Optional[Mapping[str, Any]], las
         return (f"{where} has an unknown last use ({why}); it may still be in use. Set {QUIET}: 0 to go ahead "
                 "without that evidence")
     days = days_quiet(last, now)
-    if days is None or days >= quiet_days:
+    if days is None:
+        return (f"{where} has no last-use time to go by ({last}); it may still be in use. Set {QUIET}: 0 to go "
+                "ahead without that evidence")
+    if days >= quiet_days:
         return None
     if last.get("used_at"):
         return (f"{where} was used for {last.get('operation')} at {last['used_at']}, {days:.1f} days ago, within "

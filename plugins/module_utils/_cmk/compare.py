@@ -167,10 +167,10 @@ def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Co
         state = "Enabled"
 
     if desired.policy is not None and policy_needs_update(current["policy"], desired.policy, account_id):
-        # One difference per class of the change; the first one carries the write.
+        # One difference per class of the change, each put right by the same PutKeyPolicy.
         write = (("put_key_policy", {"policy": desired.policy}),)
-        for n, (code, what) in enumerate(classify(current["policy"], desired.policy, account_id)):
-            out.append(Difference(code, f"{where}: the key policy {what}", write if n == 0 else (),
+        for code, what in classify(current["policy"], desired.policy, account_id):
+            out.append(Difference(code, f"{where}: the key policy {what}", write,
                                   extra={"diff": {"before": current["policy"], "after": desired.policy}}))
 
     if meta.get("Description", "") != desired.description:

@@ -15,7 +15,6 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 from .compare import MARKER_ALIAS, MARKER_SUCCESSOR, NO_ROTATION, Action, Comparison, Rotation, compare, ownership
 from .compare import Difference, rotation_of
 from .desired import Desired
-from .policy_effect import CLASSES as POLICY_CLASSES
 from .kms import account_of
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, days_after, revoked_at, utc_text, warning
 from .validate import MARKER_PREFIX, MAX_TAGS
@@ -132,7 +131,8 @@ def planned(current: Mapping[str, Any], desired: Desired, account_id: str, actio
 def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str,
                  comparison: Optional[Comparison] = None) -> Plan:
     """Bring an existing key to ``desired``: the writes of every difference (``compare``); its ARN never changes.
-    Tags set by several differences are set in one call, and removed in one."""
+    Tags set by several differences are set in one call, and removed in one; a write several differences share
+    (a policy change of two classes) is made once."""
     comparison = comparison or compare(current, desired, account_id)
     to_set: Dict[str, str] = {}
     to_remove: List[str] = []
@@ -143,14 +143,14 @@ def plan_present(current: Mapping[str, Any], desired: Desired, account_id: str,
                 to_set.update(args["tags"])
             elif name == "untag_resource":
                 to_remove += args["keys"]
-            else:
+            elif (name, args) not in actions:  # a write that puts several differences right is made once
                 actions.append((name, args))
     actions += [("tag_resource", {"tags": to_set})] if to_set else []
     actions += [("untag_resource", {"keys": sorted(set(to_remove))})] if to_remove else []
     plan = planned(current, desired, account_id, actions, list(comparison.warnings))
     late = warning(f"{desired.alias} in {desired.region}", plan.result["revoked_at"], desired.now)
-    fixed = [d.code for d in comparison.differences if d.writes or d.code in POLICY_CLASSES]
-    return plan._replace(warnings=plan.warnings + ([late] if late else []), fixed=list(dict.fromkeys(fixed)))
+    fixed = list(dict.fromkeys(d.code for d in comparison.differences if d.writes))
+    return plan._replace(warnings=plan.warnings + ([late] if late else []), fixed=fixed)
 
 
 def plan_absent(current: Mapping[str, Any], desired: Desired, account_id: str) -> Plan:

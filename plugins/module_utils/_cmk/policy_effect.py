@@ -23,7 +23,6 @@ from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 from .policy import canonical_statement
 
 ATLASSIAN_ACCESS, EXTERNAL_ACCESS, POLICY_DRIFT = "atlassian_access", "external_access", "policy_drift"
-CLASSES = (ATLASSIAN_ACCESS, EXTERNAL_ACCESS, POLICY_DRIFT)
 ORG_PATHS = "aws:principalorgpaths"
 _Principal = Tuple[str, str]  # (kind, name): ("AWS", "arn:aws:iam::111122223333:root"), ("Service", "s3...")
 

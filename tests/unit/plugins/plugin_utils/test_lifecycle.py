@@ -44,6 +44,8 @@ QUIET = {
     "denied": (DENIED, 7, "has an unknown last use (GetKeyLastUsage was denied (AccessDeniedException); allow "
                           "kms:GetKeyLastUsage); it may still be in use. Set atlassian_cmk_retire_quiet_days: 0"),
     "not read": (None, 7, "has an unknown last use (it was not read)"),
+    "known, but no time to go by": ({"known": True, "operation": None, "used_at": None, "tracking_since": None}, 7,
+                                    "has no last-use time to go by"),
     "denied, no check asked": (DENIED, 0, None),
     "used yesterday, no check asked": (used("2026-12-01T09:00:00Z"), 0, None),
 }
