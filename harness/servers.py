@@ -130,7 +130,8 @@ def operation_of(entry: dict) -> str:
 
 
 class MotoServer(ServerProcess):
-    """moto's server with its recorder on; ``paged`` makes KMS ListAliases page like AWS (harness.moto_paged)."""
+    """moto's server with its recorder on, patched like AWS (harness.moto_aws); ``paged`` makes KMS ListAliases
+    page like AWS's."""
 
     name = "moto"
 
@@ -143,8 +144,8 @@ class MotoServer(ServerProcess):
         self._env.setdefault("MOTO_RECORDER_FILEPATH", self.record_file)
 
     def command(self) -> List[str]:
-        launcher = ["-m", "harness.moto_paged"] if self.paged else ["-m", "moto.server"]
-        return [sys.executable, *launcher, "-H", "127.0.0.1", "-p", str(self.port)]
+        paged = ["--paged"] if self.paged else []
+        return [sys.executable, "-m", "harness.moto_aws", *paged, "-H", "127.0.0.1", "-p", str(self.port)]
 
     def probe(self) -> None:
         urllib.request.urlopen(self.url + "/moto-api/", timeout=1).read()
