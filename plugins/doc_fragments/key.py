@@ -119,9 +119,21 @@ options:
       - A key whose marker names another alias is never adopted, with or without this option. It is already
         this collection's key for that alias, such as the enrolled key behind a successor alias, and its ARN
         would be reported under both.
+      - Adopting a key costs one more read, C(cloudformation:DescribeStackResources) by the key's ID. A key that a
+        CloudFormation stack still owns (Atlassian's Method 1) is refused unless O(adopt_from_stack=true).
     type: bool
     default: false
     version_added: 0.1.0
+  adopt_from_stack:
+    description:
+      - With O(adopt=true), adopt a key that a CloudFormation stack still owns, with a warning that names the stack.
+      - A stack that owns the key puts its own key policy back on its next update, and deleting the stack deletes
+        the key unless its C(DeletionPolicy) is C(Retain). Better, move the key out of the stack first (set
+        C(DeletionPolicy) and C(UpdateReplacePolicy) to C(Retain) on the key and the alias, update the stack,
+        delete it) and adopt it then, without this option.
+    type: bool
+    default: false
+    version_added: 3.0.0
   successor_alias:
     description:
       - Re-encryption. The alias of the key that is to take over from this one (its successor), recorded on this

@@ -30,7 +30,7 @@ options:
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
         (the file's text, or V(null) when there is no such file), V(policy_template_sha256) (the pin),
         V(policy_template_fetched) (where a template from a URL was fetched to), V(enabled), V(purge_tags), V(adopt),
-        V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on), V(audit_fail_on_findings),
+        V(adopt_from_stack), V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on), V(audit_fail_on_findings),
         V(audit_unused_days), and for re-encryption V(successor_alias), V(retire_alias), V(retire_state),
         V(pending_window_days) and V(retire_quiet_days).
     type: dict
@@ -130,6 +130,10 @@ _value:
     adopt:
       description: The variable as a boolean (V(false) when not given).
       type: bool
+    adopt_from_stack:
+      description: The variable as a boolean (V(false) when not given).
+      type: bool
+      version_added: 3.0.0
     cancel_pending_deletion:
       description: The variable as a boolean (V(false) when not given).
       type: bool
@@ -210,6 +214,7 @@ TYPED = {
     "enabled": (user_values.boolean, None),
     "purge_tags": (user_values.boolean, True),
     "adopt": (user_values.boolean, False),
+    "adopt_from_stack": (user_values.boolean, False),
     "cancel_pending_deletion": (user_values.boolean, False),
     "enable_key_rotation": (user_values.boolean, True),
     "audit_fail_on_findings": (user_values.boolean, None),  # deprecated: audit_fail_on

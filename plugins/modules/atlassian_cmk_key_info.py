@@ -11,12 +11,15 @@ short_description: Audit the AWS KMS key behind Atlassian Cloud customer-managed
 description:
   - Reads the key behind an alias in one region and reports how it differs from what
     M(cmkops.atlassian_cmk.atlassian_cmk_key) would make of it with the same options, as a list of findings.
-  - Read-only. It never reports a change and makes no write call, whatever the options; its KMS client
-    refuses every call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus), C(ListResourceTags) and
-    C(GetKeyLastUsage).
+  - Read-only. It never reports a change and makes no write call, whatever the options; its clients refuse every
+    call but C(DescribeKey), C(GetKeyPolicy), C(GetKeyRotationStatus), C(ListResourceTags), C(GetKeyLastUsage)
+    and CloudFormation's C(DescribeStackResources).
   - Five reads per region; one (C(DescribeKey)) when the alias is missing. They are the four of a run of the main
     module that changes nothing, and C(GetKeyLastUsage) for RV(last_used) (not with O(read_last_used=false)).
     The account is read from the key's ARN, so no C(sts:GetCallerIdentity) is made.
+  - A key that CloudFormation made (it carries the tag C(aws:cloudformation:stack-name), as keys of Atlassian's
+    Method 1 do) costs one more read, C(cloudformation:DescribeStackResources) by the key's ID, since the tag stays
+    on a key that its stack has let go of (since 3.0.0).
   - It takes the main module's options, except those only a write uses, and shares its reads, desired state and
     its one comparison. Each difference that the main module would write with the same options is a finding of
     one code, so the two never disagree on what drift is; for example, with O(purge_tags=false) a tag added by
@@ -156,12 +159,14 @@ findings:
       V(atlassian_access), V(external_access), V(policy_drift), V(description), V(rotation), V(tags), V(successor)
       (with O(successor_alias)),
       V(foreign_key) (the alias is on a key this collection did not create), V(wrong_account), V(key_spec)
-      (not a symmetric single-region ENCRYPT_DECRYPT key), V(policy_unchecked) and V(unused) (since 2.0.0).
+      (not a symmetric single-region ENCRYPT_DECRYPT key), V(policy_unchecked), V(unused) (since 2.0.0) and
+      V(stack_owned) (since 3.0.0; a CloudFormation stack still owns the key, so a stack update puts the stack's
+      policy back and deleting the stack deletes the key unless its DeletionPolicy is Retain).
     - C(severity) is V(critical) when Atlassian cannot use the key or may lose it, or when the audit cannot tell
       (V(missing), V(disabled), V(enabled), V(pending_deletion), V(key_spec), V(wrong_account), V(foreign_key),
       V(policy_unchecked)), or when someone else can use it (V(external_access)); V(warning) when the key works
       for Atlassian but differs from the request (V(policy_drift), V(description), V(rotation), V(tags),
-      V(successor), V(unused)).
+      V(successor), V(unused)), or another owner may undo it (V(stack_owned)).
     - A key policy that differs from the expected one is classified by its effect (since 2.0.0), one finding per
       class. V(atlassian_access) (critical) when a statement of the template that grants access outside the
       account (Atlassian's OrgPath statements, service statements) is missing, grants fewer actions, has another
@@ -197,6 +202,14 @@ findings:
           message says so, citing Atlassian's limits for reinstating sites.
       type: str
       returned: for disabled
+    stack:
+      description:
+        - For V(stack_owned), the stack (C(stack_name), C(stack_id)) and what it holds of the key and its alias
+          (C(resources), logical ID and type). C(unknown) says why the stack could not be read; the finding then
+          names the stack of the key's tag.
+      type: dict
+      returned: for stack_owned
+      version_added: 3.0.0
 last_used:
   description:
     - The key's last successful cryptographic operation (for example V(Decrypt), as when Atlassian uses the key),
@@ -264,10 +277,11 @@ def main():
     params = dict(write_defaults(), **module.params)  # a converge's request with state=present
     bad = audit_input_errors(params, module.region) + check_range("unused_days", params["unused_days"], UNUSED_DAYS)
     refuse_bad_input(module, bad)
-    client = ReadOnlyClient(connect(module)[0])
+    kms_client, make_client = connect(module)
     try:
-        report = audit(client, Desired.from_params(params, module.region), policy_checked(params),
-                       params["read_last_used"], params["unused_days"])
+        report = audit(ReadOnlyClient(kms_client), Desired.from_params(params, module.region), policy_checked(params),
+                       params["read_last_used"], params["unused_days"],
+                       stack_client=lambda: ReadOnlyClient(make_client("cloudformation")))
     except CmkAWSError as e:
         fail_aws(module, e)
     module.exit_json(changed=False, **report)

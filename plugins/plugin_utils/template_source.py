@@ -12,6 +12,7 @@ checksums. The fetched file stays beside the report for review.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -70,8 +71,9 @@ def describe(record: Optional[Dict[str, Any]]) -> str:
     return f"{record.get('source')} (sha256 {record.get('sha256')})"
 
 
+@functools.lru_cache(maxsize=None)
 def collection_version(root: Optional[Path] = None) -> str:
-    """This collection's version: MANIFEST.json's when installed, galaxy.yml's in a checkout."""
+    """This collection's version: MANIFEST.json's when installed, galaxy.yml's in a checkout (read once)."""
     root = root or Path(__file__).resolve().parents[2]
     manifest = root / "MANIFEST.json"
     if manifest.is_file():

@@ -219,4 +219,5 @@ def test_no_wildcard_action_and_star_only_where_kms_has_no_resource(name):
 def test_audit_policy_allows_no_write():
     actions = {a for stmt in shipped("audit-policy.json")["Statement"] for a in stmt["Action"]}
     assert actions == {"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags",
-                       "kms:GetKeyLastUsage", "tag:GetResources", "sts:GetCallerIdentity"}
+                       "kms:GetKeyLastUsage", "cloudformation:DescribeStackResources", "tag:GetResources",
+                       "sts:GetCallerIdentity"}

@@ -11,23 +11,25 @@ use) and refuses every other call.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from .compare import compare
 from .desired import Desired
-from .kms import account_of
+from .kms import CmkAWSError, account_of, error_parts
 from .plan import result_of
 from .compare import rotation_of
 from .runner import read_key
 from .severity import SEVERITY
+from .stacks import STACK_TAG, read_owner
+from .stacks import unknown as stack_unknown
 from .usage import quiet_days
 
 READS = frozenset({"describe_key", "get_key_policy", "get_key_rotation_status", "list_resource_tags",
-                   "get_key_last_usage"})
+                   "get_key_last_usage", "describe_stack_resources"})
 
 
 class ReadOnlyClient:
-    """A KMS client that makes the five reads and nothing else."""
+    """A KMS (or CloudFormation) client that makes the audit's reads and nothing else."""
 
     def __init__(self, client) -> None:
         self._client = client
@@ -70,14 +72,30 @@ def findings(current: Mapping[str, Any], desired: Desired, checked: bool, unused
     return out + ([quiet] if quiet else [])
 
 
-def audit(client: ReadOnlyClient, desired: Desired, checked: bool, last_use: bool = True, unused_days: int = 0
-          ) -> Dict[str, Any]:
+def stack_of(stack_client: Callable[[], ReadOnlyClient], current: Mapping[str, Any], alias: str
+             ) -> Optional[Dict[str, Any]]:
+    """The stack that still owns a key CloudFormation made (tagged ``aws:cloudformation:stack-name``), asked only
+    for such a key; a read that fails leaves it unknown, with the reason, and fails nothing."""
+    if STACK_TAG not in current["tags"]:
+        return None
+    try:
+        return read_owner(stack_client(), current["metadata"], alias)
+    except CmkAWSError as e:
+        code, message, _status = error_parts(e)
+        return stack_unknown(current["tags"], f"{code}: {message}" if code else message)
+
+
+def audit(client: ReadOnlyClient, desired: Desired, checked: bool, last_use: bool = True, unused_days: int = 0,
+          stack_client: Optional[Callable[[], ReadOnlyClient]] = None) -> Dict[str, Any]:
     """The key (the main module's result fields, or None), its findings, whether it complies, and its last
-    cryptographic use (with ``last_use``; else None)."""
+    cryptographic use (with ``last_use``; else None). With ``stack_client``, a key CloudFormation made is
+    checked for a stack that still owns it."""
     current = read_key(client, desired.alias, last_use)
     if current is None:
         found = [finding("missing", f"{desired.alias} in {desired.region}: no key has this alias")]
         return {"key": None, "findings": found, "compliant": False, "last_used": None}
+    if stack_client is not None:
+        current = dict(current, stack=stack_of(stack_client, current, desired.alias))
     account_id = account_of(current["metadata"]["Arn"])
     key = result_of(current["metadata"], policy=current["policy"], rotation=rotation_of(current),
                     tags=current["tags"], alias=desired.alias, region=desired.region, account_id=account_id)

@@ -21,6 +21,7 @@ from .kms import account_of
 from .policy import policy_needs_update
 from .policy_effect import classify
 from .revocation import MARKER_RETIRED, MARKER_REVOKED, age, revoked_at, warning
+from .stacks import text as stack_text
 from .validate import MARKER_PREFIX
 
 MARKER_ALIAS = MARKER_PREFIX + "alias"
@@ -123,13 +124,35 @@ def ownership(current: Mapping[str, Any], desired: Desired) -> List[Difference]:
     return out
 
 
+def adopting(current: Mapping[str, Any], desired: Desired) -> bool:
+    """Whether this run takes over a key this collection did not create: the one path that asks CloudFormation
+    whether a stack owns the key (``current["stack"]``)."""
+    customer_key = current["metadata"].get("KeyManager", "CUSTOMER") == "CUSTOMER"
+    return desired.state == "present" and desired.adopt and customer_key and not current["tags"].get(MARKER_ALIAS)
+
+
+def stack_ownership(current: Mapping[str, Any], desired: Desired) -> Tuple[List[Difference], List[str]]:
+    """A stack that still owns the key (``current["stack"]``, when it was read): adopting such a key is refused
+    unless adopt_from_stack is true, and then warned about; a key already this collection's is only reported."""
+    stack = current.get("stack")
+    if not stack:
+        return [], []
+    owned = f"{desired.alias} in {desired.region}: {stack_text(stack)}"
+    if not adopting(current, desired):
+        return [Difference("stack_owned", owned, extra={"stack": stack})], []
+    if not desired.adopt_from_stack:
+        return [Difference("stack_owned", f"{owned}; set adopt_from_stack=true to adopt it all the same, or move it "
+                           "out of the stack first", refusal=True, extra={"stack": stack})], []
+    return [Difference("stack_owned", owned, extra={"stack": stack})], [owned]
+
+
 def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Comparison:
     """Every way the existing key differs from ``desired`` (state present, its policy rendered for ``account_id``),
     in the order the converge writes: a revocation's DisableKey last, so the changes before it can still be made."""
     meta, tags = current["metadata"], current["tags"]
     where = f"{desired.alias} in {desired.region}"
-    out = ownership(current, desired)
-    warnings: List[str] = []
+    owned, warnings = stack_ownership(current, desired)
+    out = ownership(current, desired) + owned
     wrong = spec_mismatches(meta)
     if wrong:
         out.append(Difference("key_spec", (

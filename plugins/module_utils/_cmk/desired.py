@@ -35,6 +35,7 @@ class Desired:
     pending_window_days: int
     cancel_pending_deletion: bool
     adopt: bool
+    adopt_from_stack: bool  # adopt a key that a CloudFormation stack still owns
     account_id: Optional[str]  # the account the caller expects, if given
     policy_option: str  # the option a policy problem is reported under
     bypass_lockout: bool
@@ -61,6 +62,7 @@ class Desired:
             pending_window_days=params["pending_window_days"],
             cancel_pending_deletion=params["cancel_pending_deletion"],
             adopt=params["adopt"],
+            adopt_from_stack=params.get("adopt_from_stack", False),
             account_id=params.get("account_id"),
             policy_option=policy_option(params),
             bypass_lockout=params["bypass_policy_lockout_safety_check"],

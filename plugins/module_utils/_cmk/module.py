@@ -32,6 +32,7 @@ KEY_OPTIONS = dict(
     purge_tags=dict(type="bool", default=True),
     cancel_pending_deletion=dict(type="bool", default=False),
     adopt=dict(type="bool", default=False),
+    adopt_from_stack=dict(type="bool", default=False),
     successor_alias=dict(type="str"),
 )
 # The options only a write uses: the audit compares a key with the other options alone.

@@ -12,7 +12,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 from . import kms
 from . import sts
-from .compare import compare
+from .compare import adopting, compare
+from .stacks import read_owner
 from .desired import Desired
 from .plan import Plan, plan_absent, plan_present, plan_retired, refusal, tag_room
 from .policy import lint_policy, locks_out
@@ -129,6 +130,8 @@ def plan_key(run: Run, current: Dict[str, Any]) -> Plan:
     """What an existing key needs; refuses a key that must not be touched, or a write that must not be made."""
     account_id = kms.account_of(current["metadata"]["Arn"])
     desired = run.desired(account_id)
+    if adopting(current, desired):
+        current = dict(current, stack=read_owner(run.client("cloudformation"), current["metadata"], desired.alias))
     comparison = compare(current, desired, account_id) if desired.state == "present" else None
     refused = refusal(current, desired, comparison)
     if refused and refused.code == "wrong_account":

@@ -18,7 +18,7 @@ SEVERITY = {
     "key_spec": CRITICAL, "wrong_account": CRITICAL, "foreign_key": CRITICAL, "policy_unchecked": CRITICAL,
     "atlassian_access": CRITICAL, "external_access": CRITICAL,
     "policy_drift": WARNING, "description": WARNING, "rotation": WARNING, "tags": WARNING, "successor": WARNING,
-    "unused": WARNING,
+    "unused": WARNING, "stack_owned": WARNING,
 }
 # audit_fail_on: the severities that fail an account.
 FAIL_ON = {CRITICAL: (CRITICAL,), WARNING: (CRITICAL, WARNING), NEVER: ()}

@@ -40,7 +40,7 @@ def test_a_pending_deletion_is_cancelled_only_where_the_run_keeps_a_key_it_manag
 BUILT_IN = {"source": "built-in", "sha256": None, "version": collection_version()}
 
 # The booleans and numbers the role reads itself, as the filter returns them when not given.
-DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "cancel_pending_deletion": False,
+DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "adopt_from_stack": False, "cancel_pending_deletion": False,
             "enable_key_rotation": True, "audit_fail_on_findings": None, "rotation_period_days": 365,
             "pending_window_days": 30, "retire_quiet_days": 7, "audit_unused_days": 14, "audit_fail_on": "critical"}
 BOOLEANS = [name for name, value in DEFAULTS.items() if value is None or isinstance(value, bool)]

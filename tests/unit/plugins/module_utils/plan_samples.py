@@ -73,8 +73,9 @@ def metadata(**overrides):
     return meta
 
 
-def current(state="Enabled", policy=None, rotation=(True, 365), tags=None, **meta):
+def current(state="Enabled", policy=None, rotation=(True, 365), tags=None, stack=None, **meta):
     return {
+        **({"stack": stack} if stack else {}),
         "metadata": metadata(KeyState=state, Enabled=state == "Enabled", **meta),
         "policy": copy.deepcopy(POLICY) if policy is None else policy,
         "rotation_enabled": rotation[0],

@@ -27,6 +27,8 @@ OURS = {"team": "security", MARKER_ALIAS: ALIAS}
 DRIFTED = {"Version": "2012-10-17", "Statement": [dict(POLICY["Statement"][0])]}  # Atlassian cut off
 PARTNER = {"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "kms:Decrypt", "Resource": "*"}
 OPENED = dict(POLICY, Statement=POLICY["Statement"] + [PARTNER])  # another account
+STACK = {"stack_name": "atlassian-cmk", "stack_id": "arn:aws:cloudformation:eu-west-1:123456789012:stack/atlassian-cmk/1",
+         "resources": ["CMKKey (AWS::KMS::Key)", "CMKAlias (AWS::KMS::Alias)"]}
 OWN_ADMIN = {"Effect": "Allow", "Resource": "*", "Action": "kms:*", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Admin"}}
 ADMIN = dict(POLICY, Statement=POLICY["Statement"] + [OWN_ADMIN])
 
@@ -52,6 +54,8 @@ KEYS = {
     "wrong spec": dict(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY"),
     "successor recorded": dict(tags=dict(OURS, **{MARKER_SUCCESSOR: "alias/atlassian-cmk-2027"})),
     "disabled with drift": dict(state="Disabled", policy=DRIFTED, rotation=(False, None), Description="x"),
+    "stack owned": dict(tags={"team": "security"}, stack=STACK),
+    "stack owned, adopted": dict(stack=STACK),
 }
 
 # Each option that changes what a difference means, one at a time and in the pairs that matter.
@@ -65,6 +69,7 @@ OPTIONS = {
     "rotation off": dict(enable_key_rotation=False),
     "rotation 180 days": dict(rotation_period_days=180),
     "adopt": dict(adopt=True),
+    "adopt from stack": dict(adopt=True, adopt_from_stack=True),
     "cancel deletion": dict(cancel_pending_deletion=True),
     "cancel deletion, enabled true": dict(cancel_pending_deletion=True, enabled=True),
     "account guard, same": dict(account_id=ACCOUNT),
@@ -99,10 +104,10 @@ def key_after(plan):
 
 
 def writes_of_findings(found, wanted, state):
-    """The findings a converge with ``wanted`` acts on: all but a disabled key while enabled is unset, and rotation
-    on a key that stays disabled (KMS refuses rotation changes on a disabled key)."""
+    """The findings a converge with ``wanted`` acts on: all but a disabled key while enabled is unset, rotation
+    on a key that stays disabled (KMS refuses rotation changes on a disabled key), and a stack that owns the key."""
     enabled_meanwhile = state == "Enabled" or wanted.enabled is True
-    return [f for f in found if not (f["code"] == "disabled" and wanted.enabled is None)
+    return [f for f in found if f["code"] != "stack_owned" and not (f["code"] == "disabled" and wanted.enabled is None)
             and not (f["code"] == "rotation" and not enabled_meanwhile)]
 
 
@@ -138,6 +143,7 @@ def test_the_converge_writes_exactly_what_the_audit_finds(key, options):
     ("wrong spec", "adopt", "key_spec"),
     ("as made", "account guard, other", "wrong_account"),
     ("unavailable", "defaults", "disabled"),
+    ("stack owned", "adopt", "stack_owned"),
 ])
 def test_the_findings_without_a_write_are_refusals(key, options, code):
     """docs/lifecycle.md lists them: the converge refuses the key and writes nothing."""

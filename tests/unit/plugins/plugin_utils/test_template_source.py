@@ -52,10 +52,14 @@ def test_what_the_reports_record():
 
 
 def test_the_collections_version_installed_or_in_a_checkout(tmp_path):
-    (tmp_path / "galaxy.yml").write_text("namespace: cmkops\nname: atlassian_cmk\nversion: 2.1.0\n")
-    assert ts.collection_version(tmp_path) == "2.1.0"
-    (tmp_path / "MANIFEST.json").write_text(json.dumps({"collection_info": {"version": "2.1.1"}}))
-    assert ts.collection_version(tmp_path) == "2.1.1"
+    checkout, installed = tmp_path / "checkout", tmp_path / "installed"
+    checkout.mkdir()
+    installed.mkdir()
+    (checkout / "galaxy.yml").write_text("namespace: cmkops\nname: atlassian_cmk\nversion: 2.1.0\n")
+    assert ts.collection_version(checkout) == "2.1.0"
+    (installed / "galaxy.yml").write_text("namespace: cmkops\nname: atlassian_cmk\nversion: 2.1.0\n")
+    (installed / "MANIFEST.json").write_text(json.dumps({"collection_info": {"version": "2.1.1"}}))
+    assert ts.collection_version(installed) == "2.1.1"
     assert ts.collection_version(tmp_path / "nowhere") == "unknown"
 
 
