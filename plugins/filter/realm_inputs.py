@@ -30,7 +30,7 @@ options:
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
         (the file's text, or V(null) when there is no such file), V(policy_template_sha256) (the pin),
         V(policy_template_fetched) (where a template from a URL was fetched to), V(enabled), V(purge_tags), V(adopt),
-        V(adopt_from_stack), V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on), V(audit_fail_on_findings),
+        V(adopt_from_stack), V(cancel_pending_deletion), V(enable_key_rotation), V(audit_fail_on),
         V(audit_unused_days), and for re-encryption V(successor_alias), V(retire_alias), V(retire_state),
         V(pending_window_days) and V(retire_quiet_days).
     type: dict
@@ -140,14 +140,11 @@ _value:
     enable_key_rotation:
       description: The variable as a boolean (V(true) when not given).
       type: bool
-    audit_fail_on_findings:
-      description: The deprecated variable as a boolean (V(null) when not given); see RV(_value.audit_fail_on).
-      type: bool
     audit_fail_on:
       description:
         - Which findings fail an account in the audit playbook, V(critical), V(warning) (every finding) or V(never).
-        - The variable; without it, the deprecated V(audit_fail_on_findings) read as V(warning) (true) or V(never)
-          (false); without either, V(critical).
+        - The variable; without it, V(critical). The variable it replaced, V(audit_fail_on_findings), was removed
+          in 3.0.0 and is refused, naming the value to set instead.
       type: str
       version_added: 2.0.0
     audit_unused_days:
@@ -184,7 +181,6 @@ _value:
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible.utils.display import Display
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.filter.key_input_errors import key_input_errors
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.lifecycle import key_items
@@ -217,7 +213,6 @@ TYPED = {
     "adopt_from_stack": (user_values.boolean, False),
     "cancel_pending_deletion": (user_values.boolean, False),
     "enable_key_rotation": (user_values.boolean, True),
-    "audit_fail_on_findings": (user_values.boolean, None),  # deprecated: audit_fail_on
     "audit_unused_days": (user_values.integer, 14),
     "rotation_period_days": (user_values.integer, 365),
     "pending_window_days": (user_values.integer, 30),
@@ -237,14 +232,15 @@ def _typed(v, prefix, errors):
     return out
 
 
-def _fail_on(v, typed, prefix, errors):
-    """audit_fail_on, or the deprecated audit_fail_on_findings read as it (true: warning, false: never)."""
-    fail_on, old = v.get("audit_fail_on") or None, typed["audit_fail_on_findings"]
-    if old is not None:
-        Display().deprecated(f"{prefix}audit_fail_on_findings is deprecated: set {prefix}audit_fail_on to critical, "
-                             "warning or never", version="3.0.0", collection_name="cmkops.atlassian_cmk")
+def _fail_on(v, prefix, errors):
+    """audit_fail_on (critical when not given). The variable it replaced, removed in 3.0.0, is refused rather than
+    ignored: an audit that someone set to fail on every finding must not pass on warnings unnoticed."""
+    fail_on = v.get("audit_fail_on") or None
+    if v.get("audit_fail_on_findings") is not None:
+        errors.append(f"{prefix}audit_fail_on_findings={v['audit_fail_on_findings']!r}: removed in 3.0.0; set "
+                      f"{prefix}audit_fail_on to warning (what true meant) or never (what false meant)")
     if fail_on is None:
-        return "critical" if old is None else ("warning" if old else "never")
+        return "critical"
     if fail_on not in FAIL_ON:
         errors.append(f"{prefix}audit_fail_on={fail_on!r}: must be critical, warning or never")
         return "critical"
@@ -282,7 +278,7 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
         errors.append(str(e))
         account_id = None
     typed = _typed(v, prefix, errors)
-    typed["audit_fail_on"] = _fail_on(v, typed, prefix, errors)
+    typed["audit_fail_on"] = _fail_on(v, prefix, errors)
     errors += [str(e.renamed(prefix + "audit_unused_days"))
                for e in check_range("audit_unused_days", typed["audit_unused_days"], UNUSED_DAYS)]
 

@@ -150,9 +150,11 @@ def test_the_audit_playbook_reports_drift_and_fails(moto, tmp_path, kms):
 
     report_only = audit(moto, tmp_path, atlassian_cmk_audit_fail_on="never")
     assert report_only.returncode == 0, report_only.stdout[-3000:]
-    deprecated = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)  # 1.1's variable still works
-    assert deprecated.returncode == 0, deprecated.stdout[-3000:]
-    assert "atlassian_cmk_audit_fail_on_findings is deprecated" in deprecated.stdout + deprecated.stderr
+    with moto.recording() as calls:
+        removed = audit(moto, tmp_path, atlassian_cmk_audit_fail_on_findings=False)  # 1.1's variable, gone in 3.0.0
+    assert removed.returncode == 2 and calls.operations() == [], removed.stdout[-3000:]
+    assert "atlassian_cmk_audit_fail_on_findings=False: removed in 3.0.0" in removed.stdout
+    assert "atlassian_cmk_audit_fail_on to warning (what true meant) or never" in removed.stdout
 
 
 def test_the_audit_reports_last_use_and_an_unused_key_as_a_warning(moto, tmp_path, kms):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from ansible.utils.display import Display
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.plugin_utils.template_source import collection_version
 
@@ -41,7 +40,7 @@ BUILT_IN = {"source": "built-in", "sha256": None, "version": collection_version(
 
 # The booleans and numbers the role reads itself, as the filter returns them when not given.
 DEFAULTS = {"enabled": None, "purge_tags": True, "adopt": False, "adopt_from_stack": False, "cancel_pending_deletion": False,
-            "enable_key_rotation": True, "audit_fail_on_findings": None, "rotation_period_days": 365,
+            "enable_key_rotation": True, "rotation_period_days": 365,
             "pending_window_days": 30, "retire_quiet_days": 7, "audit_unused_days": 14, "audit_fail_on": "critical"}
 BOOLEANS = [name for name, value in DEFAULTS.items() if value is None or isinstance(value, bool)]
 NUMBERS = ["rotation_period_days", "pending_window_days", "retire_quiet_days", "audit_unused_days"]
@@ -190,25 +189,26 @@ def test_a_deletion_reads_the_keys_it_would_delete_first(variables, reads):
     assert realm_inputs(dict(GOOD, **variables), audit=True)["deletion_reads"] == []
 
 
-@pytest.mark.parametrize("variables, fail_on, deprecated", [
-    ({}, "critical", False),
-    ({"audit_fail_on": "warning"}, "warning", False),
-    ({"audit_fail_on": "never"}, "never", False),
-    ({"audit_fail_on": ""}, "critical", False),  # not given
-    ({"audit_fail_on_findings": True}, "warning", True),  # 1.1's "every finding fails"
-    ({"audit_fail_on_findings": "false"}, "never", True),
-    ({"audit_fail_on_findings": False, "audit_fail_on": "critical"}, "critical", True),  # the new variable wins
+@pytest.mark.parametrize("variables, fail_on", [
+    ({}, "critical"),
+    ({"audit_fail_on": "warning"}, "warning"),
+    ({"audit_fail_on": "never"}, "never"),
+    ({"audit_fail_on": ""}, "critical"),  # not given
 ])
-def test_which_findings_fail_the_audit_and_the_deprecated_variable_still_works(
-        monkeypatch, variables, fail_on, deprecated):
-    said = []
-    monkeypatch.setattr(Display, "deprecated", lambda self, msg, **kwargs: said.append((msg, kwargs)))
+def test_which_findings_fail_the_audit(variables, fail_on):
     out = realm_inputs(dict(GOOD, **variables), audit=True)
     assert out["errors"] == [] and out["audit_fail_on"] == fail_on
-    assert bool(said) is deprecated
-    if deprecated:
-        assert said[0] == ("atlassian_cmk_audit_fail_on_findings is deprecated: set atlassian_cmk_audit_fail_on to "
-                           "critical, warning or never", {"version": "3.0.0", "collection_name": "cmkops.atlassian_cmk"})
+
+
+@pytest.mark.parametrize("value", [True, False, "false", "yes"])
+def test_the_variable_removed_in_3_0_0_is_refused_naming_its_replacement(value):
+    out = realm_inputs(dict(GOOD, audit_fail_on_findings=value), audit=True)
+    assert out["errors"] == [f"atlassian_cmk_audit_fail_on_findings={value!r}: removed in 3.0.0; set "
+                             "atlassian_cmk_audit_fail_on to warning (what true meant) or never (what false meant)"]
+
+
+def test_a_removed_variable_left_unset_is_no_error():
+    assert realm_inputs(dict(GOOD, audit_fail_on_findings=None), audit=True)["errors"] == []
 
 
 def test_the_audit_ignores_the_lifecycle_variables():
