@@ -15,6 +15,7 @@ import sysconfig
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import boto3
 import pytest
 import yaml
 
@@ -121,3 +122,32 @@ def failures(out: dict) -> List[dict]:
 
 def changed_count(out: dict) -> int:
     return sum(s.get("changed", 0) for s in out["stats"].values())
+
+
+def awx_job_env(tmp_path: Path, installed: Dict[str, str], **extra: str) -> Dict[str, str]:
+    """The environment AWX gives a job: collections from requirements, then the execution environment's:
+    this collection installed from the tarball (conftest's `installed`), amazon.aws. A project synced from
+    git has no collections/ link (make makes it), so the checkout's own copy is not on the path."""
+    ee = tmp_path / "ee-collections" / "ansible_collections"
+    if not ee.exists():
+        (ee / "amazon").mkdir(parents=True)
+        (ee / "amazon" / "aws").symlink_to(amazon_aws_dir(), target_is_directory=True)
+        (ee / "ansible").mkdir()
+        (ee / "ansible" / "posix").symlink_to(amazon_aws_dir().parents[1] / "ansible" / "posix",
+                                              target_is_directory=True)
+    paths = [str(tmp_path / "requirements_collections"), str(tmp_path / "home-collections"),
+             str(Path(installed["CMK_TEST_BASE"]) / "collections"), str(ee.parent)]
+    return clean_env(ANSIBLE_COLLECTIONS_PATH=":".join(paths), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+                     ANSIBLE_SHOW_CUSTOM_STATS="1", **extra)
+
+
+def kms(moto, region: str, account: str = ""):
+    """A KMS client, in another account through moto's AssumeRole when account is given."""
+    creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    if account:
+        sts = boto3.client("sts", region_name=region, endpoint_url=moto.url, **creds)
+        assumed = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/atlassian-cmk-admin",
+                                  RoleSessionName="test")["Credentials"]
+        creds = {"aws_access_key_id": assumed["AccessKeyId"], "aws_secret_access_key": assumed["SecretAccessKey"],
+                 "aws_session_token": assumed["SessionToken"]}
+    return boto3.client("kms", region_name=region, endpoint_url=moto.url, **creds)

@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Dict, List
 
 import ansible_runner
-import boto3
 import pytest
 import yaml
 
 from ansible_collections.cmkops.atlassian_cmk.plugins.module_utils._cmk.realms import realm_regions
 
-from tests.ecosystem.support import (ORG_PATH, ROOT, amazon_aws_dir, changed_count, clean_env, run,
-                                     run_playbook, task_results, tool)
+from tests.ecosystem.support import (ORG_PATH, ROOT, awx_job_env, changed_count, clean_env, kms, run, run_playbook,
+                                     task_results, tool)
 
 
 class AnsibleYaml(yaml.SafeLoader):
@@ -52,38 +51,9 @@ RECEIVER = AWX / "receive-enrollment.yml"
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-def awx_job_env(tmp_path: Path, installed: Dict[str, str], **extra: str) -> Dict[str, str]:
-    """The environment AWX gives a job: collections from requirements, then the execution environment's:
-    this collection installed from the tarball (conftest's `installed`), amazon.aws. A project synced from
-    git has no collections/ link (make makes it), so the checkout's own copy is not on the path."""
-    ee = tmp_path / "ee-collections" / "ansible_collections"
-    if not ee.exists():
-        (ee / "amazon").mkdir(parents=True)
-        (ee / "amazon" / "aws").symlink_to(amazon_aws_dir(), target_is_directory=True)
-        (ee / "ansible").mkdir()
-        (ee / "ansible" / "posix").symlink_to(amazon_aws_dir().parents[1] / "ansible" / "posix",
-                                              target_is_directory=True)
-    paths = [str(tmp_path / "requirements_collections"), str(tmp_path / "home-collections"),
-             str(Path(installed["CMK_TEST_BASE"]) / "collections"), str(ee.parent)]
-    return clean_env(ANSIBLE_COLLECTIONS_PATH=":".join(paths), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-                     ANSIBLE_SHOW_CUSTOM_STATS="1", **extra)
-
-
 def survey_extra_vars(spec: dict, answers: dict) -> dict:
     """The extra variables AWX passes: each question's answer, or its default when not answered."""
     return {item["variable"]: answers.get(item["variable"], item.get("default", "")) for item in spec["spec"]}
-
-
-def kms(moto, region: str, account: str = ""):
-    """A KMS client, in another account through moto's AssumeRole when account is given."""
-    creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    if account:
-        sts = boto3.client("sts", region_name=region, endpoint_url=moto.url, **creds)
-        assumed = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/atlassian-cmk-admin",
-                                  RoleSessionName="test")["Credentials"]
-        creds = {"aws_access_key_id": assumed["AccessKeyId"], "aws_secret_access_key": assumed["SecretAccessKey"],
-                 "aws_session_token": assumed["SessionToken"]}
-    return boto3.client("kms", region_name=region, endpoint_url=moto.url, **creds)
 
 
 def role_options() -> dict:
