@@ -105,7 +105,8 @@ changelog: venv
 	rm -f changelogs/.plugin-cache.yaml
 	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
-# Side by side with amazon.aws.kms_key on local moto servers; rewrites BENCHMARKS.md (about 10-15 min).
+# Side by side with amazon.aws.kms_key, and the fleet at scale as AWX runs it, on local moto servers; rewrites
+# BENCHMARKS.md and docs/awx.md's capacity table (about 40 min on 2 cores; the scale part stops at its budget).
 bench: venv
 	BENCH_COMMAND="make bench" $(BIN)/python benchmarks/run.py --out BENCHMARKS.md
 

@@ -74,9 +74,10 @@ class Stack:
     """One moto server with the harness's proxy in front adding ``delay_ms`` to every call (a real AWS
     round trip; local moto answers in a few ms): ``url(False)`` is moto, ``url(True)`` the proxy."""
 
-    def __init__(self, delay_ms: float, paged: bool = False):
+    def __init__(self, delay_ms: float, paged: bool = False, rules: List[Dict] = ()):
         self.moto = MotoServer(paged=paged)
         self.delay_ms = delay_ms
+        self.rules = list(rules)  # the proxy's rules after the latency (faults)
         self.proxy: Optional[ProxyServer] = None
 
     def url(self, delayed: bool) -> str:
@@ -84,7 +85,8 @@ class Stack:
 
     def __enter__(self) -> "Stack":
         self.moto.start()
-        self.proxy = ProxyServer(self.moto.url, [{"kind": "latency", "seconds": self.delay_ms / 1000}]).start()
+        latency = {"kind": "latency", "seconds": self.delay_ms / 1000}
+        self.proxy = ProxyServer(self.moto.url, [latency, *self.rules]).start()
         return self
 
     def __exit__(self, *exc) -> None:

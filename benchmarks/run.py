@@ -1,7 +1,8 @@
-"""`make bench`: atlassian_cmk_key and its role side by side with amazon.aws.kms_key, on local moto
-servers the benchmark starts and stops by PID; rewrites BENCHMARKS.md with tables and the command.
+"""`make bench`: atlassian_cmk_key and its role side by side with amazon.aws.kms_key, and the fleet at scale as
+AWX runs it, on local moto servers the benchmark starts and stops by PID; rewrites BENCHMARKS.md with tables and
+the command, and docs/awx.md's capacity table from the scale run.
 
-  python benchmarks/run.py [--quick] [--sections calls,timings] [--out BENCHMARKS.md]
+  python benchmarks/run.py [--quick] [--sections calls,timings,scale] [--out BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from pathlib import Path
 
 import calls
 import fleet
+import scale
 from common import KMS_KEY, OURS, ROOT
+
+AWX_DOC = ROOT / "docs" / "awx.md"
+CAPACITY = ("<!-- capacity: written by make bench (benchmarks/run.py) -->", "<!-- capacity: end -->")
 
 
 def table(header, rows) -> str:
@@ -60,17 +65,58 @@ def timings_section(res: dict) -> str:
                      f"role per account vs {smallest}", "peak MB"], fleet_rows))
 
 
+def scale_section(res: dict) -> str:
+    listed, got = res["listing"], res["fleet"]
+    listing_rows = [(name, f"{r['wall']:.1f}", r["calls"], r["throttled"], r["hosts"]) for name, r in listed["runs"].items()]
+    fleet_rows = [(r["accounts"], r["slices"], f"{r['wall']:.0f}", f"{r['cpu_per_account']:.2f}",
+                   f"{60 / r['cpu_per_account']:.0f}", f"{r['accounts'] * 60 / r['wall'] / got['cores']:.1f}",
+                   " / ".join(f"{m:.0f}" for m in r["job_peaks_mb"])) for r in got["runs"]]
+    stopped = got["stopped"]
+    where = (f"Stopped before {stopped['accounts']} accounts in {stopped['slices']} slices: projected "
+             f"{stopped['projected_s'] / 60:.0f} min, past the {got['budget_s'] / 60:.0f}-minute budget on "
+             f"{got['cores']} cores." if stopped else "Every size ran.")
+    return (f"## Scale: the inventory plugin over an Organization of {listed['accounts']} accounts\n\n"
+            f"Nested OUs (5, each with 2 below), pages of 20, {res['throttled']:.0%} of the Organizations calls "
+            "throttled (then retried by the plugin), 50 ms per call.\n\n"
+            + table(["listing", "wall (s)", "calls", "throttled", "hosts"], listing_rows)
+            + f"\n\n## Scale: the fleet re-run as sliced ansible-runner jobs side by side, forks {got['forks']} each\n\n"
+            "site.yml per slice; CPU seconds of every job's whole process tree (wait4), per account; accounts per "
+            "CPU-minute is 60 / that; the throughput column is accounts per minute per core of this machine "
+            "(wall); peak: each job's largest process, the controller's.\n\n"
+            + table(["accounts", "slices", "wall (s)", "CPU s per account", "accounts per CPU-minute",
+                     "accounts per minute per core", "peak MB per job"], fleet_rows)
+            + f"\n\n{where}")
+
+
+def capacity_table(res: dict) -> str:
+    per = max(r["cpu_per_account"] for r in res["fleet"]["runs"])
+    rows = [(f"{c['accounts']:,}", f"{c['cores']:.1f}", c["slices"], c["forks"]) for c in scale.capacity(per)]
+    return (f"{CAPACITY[0]}\n\nFrom {per:.2f} CPU seconds per account (the largest of the scale run in "
+            f"BENCHMARKS.md), so {60 / per:.0f} accounts per execution-node core per minute: to finish within 10 "
+            "minutes on execution nodes of 4 cores, with Automation Platform's default of 4 forks per CPU:\n\n"
+            + table(["accounts", "execution-node cores busy", "job slices (one node each)", "forks per slice"], rows)
+            + f"\n\n{CAPACITY[1]}")
+
+
+def write_capacity(res: dict) -> None:
+    text = AWX_DOC.read_text()
+    start, end = text.index(CAPACITY[0]), text.index(CAPACITY[1]) + len(CAPACITY[1])
+    AWX_DOC.write_text(text[:start] + capacity_table(res) + text[end:])
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     p.add_argument("--workdir", default=str(Path(__file__).parent / "results"))
-    p.add_argument("--sections", default="calls,timings")
+    p.add_argument("--sections", default="calls,timings,scale")
     p.add_argument("--quick", action="store_true", help="small sizes, for development")
     p.add_argument("--delay-ms", type=float, default=50.0)
     args = p.parse_args()
     every = list(fleet.PLAYS)
     other_keys, sizes, reps, forks = ((60, {3: (every, 1), 6: (["role"], 1)}, 1, 3) if args.quick else
                                       (500, {10: (every, 3), 100: (every, 1), 300: (["role"], 1)}, 3, 25))
+    org_size, scale_runs, budget = ((60, [(6, 1), (6, 2)], 300) if args.quick else
+                                    (1000, [(100, 1), (100, 2), (100, 4), (300, 2), (1000, 2)], 1200))
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     started = time.time()
@@ -87,9 +133,16 @@ def main() -> int:
         res = fleet.run(os.path.join(args.workdir, "timings"), log, args.delay_ms, sizes, forks, reps)
         (Path(args.workdir) / "timings.json").write_text(json.dumps(res, indent=1))
         sections.append(timings_section(res))
+    if "scale" in args.sections:
+        log("the fleet at scale")
+        res = scale.run(os.path.join(args.workdir, "scale"), log, args.delay_ms, org_size, scale_runs, budget)
+        (Path(args.workdir) / "scale.json").write_text(json.dumps(res, indent=1))
+        sections.append(scale_section(res))
+        if not args.quick:
+            write_capacity(res)
     command = os.environ.get("BENCH_COMMAND") or "python " + " ".join(sys.argv)
     versions = ", ".join(f"{d} {metadata.version(d)}" for d in ("ansible-core", "ansible", "moto", "boto3"))
-    head = (f"# Benchmarks: atlassian_cmk_key vs amazon.aws.kms_key\n\nWritten by `{command}` on "
+    head = (f"# Benchmarks: atlassian_cmk_key vs amazon.aws.kms_key, and the fleet at scale\n\nWritten by `{command}` on "
             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC in {time.time() - started:.0f} s, "
             f"on {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end; "
             f"{versions}. Every figure is from that one run, against moto servers on 127.0.0.1; "
