@@ -4,6 +4,10 @@
 - controller.yml: only documented awx.awx arguments and choices (ansible-lint's args rule cannot load
   awx.awx's modules, so the test checks them against ansible-doc), lint clean, and the objects it names fit
   together (playbooks and inventory paths exist, prompts set by workflow nodes and schedules are asked for).
+- platform.yml (Automation Platform 2.5 and later): its automation controller play is controller.yml's, task for
+  task, with ansible.controller for awx.awx (the same modules and arguments: ansible.controller is built from
+  awx.awx's source). Both playbooks take every name from vars.yml. It is lint clean with the gateway's and the
+  controller's modules mocked: neither collection can be installed without Automation Hub.
 - The survey asks for role variables; its answers, passed as AWX passes them, run site.yml.
 - The fleet inventory parses. The fleet runs sliced, each slice an ansible-runner job as AWX runs it (host i
   in slice i mod N); the slices' artifacts are merged as AWX merges them, one dict.update per slice in the
@@ -46,6 +50,8 @@ AWX = DOCS / "awx"
 INVENTORY = AWX / "inventory-fleet.yml"
 SURVEY = AWX / "survey-single-account.json"
 CONTROLLER = AWX / "controller.yml"
+PLATFORM = AWX / "platform.yml"
+SHARED_VARS = AWX / "vars.yml"
 RECEIVER = AWX / "receive-enrollment.yml"
 
 
@@ -78,7 +84,7 @@ def test_awx_md_links_every_file_of_docs_awx():
 
 def test_one_execution_environment_image_everywhere():
     images = set(re.findall(r"[\w./-]*atlassian-cmk-ee:[\w.-]+", "\n".join(
-        p.read_text() for p in (ROOT / "execution-environment.yml", CONTROLLER, DOCS / "awx.md"))))
+        p.read_text() for p in (ROOT / "execution-environment.yml", SHARED_VARS, DOCS / "awx.md"))))
     assert len(images) == 1, images
 
 
@@ -124,12 +130,35 @@ def test_controller_playbook_uses_only_documented_awx_arguments(controller_tasks
     assert not problems, problems
 
 
-def test_controller_playbook_passes_syntax_check_and_ansible_lint():
+def test_controller_and_platform_playbooks_pass_syntax_check_and_ansible_lint():
     run([tool("ansible-playbook"), "--syntax-check", str(CONTROLLER), str(RECEIVER)], env=clean_env())
-    # The production profile: schema, FQCN, names, no_log on the credentials, Jinja and YAML style.
-    proc = run([tool("ansible-lint"), "--offline", "-q", str(CONTROLLER), str(RECEIVER), str(INVENTORY)],
-               env=clean_env(), check=False)
+    # The production profile: schema, FQCN, names, no_log on the credentials, Jinja and YAML style. platform.yml's
+    # syntax check is ansible-lint's, with its modules mocked (.ansible-lint).
+    proc = run([tool("ansible-lint"), "--offline", "-q", str(CONTROLLER), str(PLATFORM), str(RECEIVER),
+                str(INVENTORY)], env=clean_env(), check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_platform_playbook_makes_the_objects_of_controller_yml_with_ansible_controller(controller_tasks):
+    gateway, controller = yaml.load(PLATFORM.read_text(), Loader=AnsibleYaml)
+    expected = [{key.replace("awx.awx.", "ansible.controller."): value for key, value in task.items()}
+                for task in controller_tasks]
+    assert controller["tasks"] == expected
+    assert [next(k for k in task if "." in k) for task in gateway["tasks"]] == ["ansible.platform.organization"]
+    assert gateway["tasks"][0]["ansible.platform.organization"]["name"] == "{{ cmk_awx_organization }}"
+
+
+def test_both_playbooks_take_their_names_from_vars_yml():
+    shared = yaml.safe_load(SHARED_VARS.read_text())
+    vault = {f"cmk_awx_{who}_{key}" for who in ("fleet", "payments", "audit")
+             for key in ("access_key_id", "secret_access_key")}
+    for path in (CONTROLLER, PLATFORM):
+        for play in yaml.load(path.read_text(), Loader=AnsibleYaml):
+            assert "vars" not in play and play["vars_files"] == ["vars.yml"], path.name
+        used = set(re.findall(r"\b(cmk_awx_\w+)", path.read_text()))
+        assert used - vault == set(shared), f"{path.name}: {sorted(used - vault)} against {sorted(shared)}"
+    # docs/awx.md names the six vault variables: they are the only names not in vars.yml.
+    assert vault <= set(re.findall(r"\b(cmk_awx_\w+)", (DOCS / "awx.md").read_text()))
 
 
 def test_controller_objects_fit_together(controller_tasks):

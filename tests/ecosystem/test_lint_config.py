@@ -1,4 +1,5 @@
-"""ansible-lint's exceptions stay the ones .ansible-lint justifies: one inline rule, awx.awx's mocks."""
+"""ansible-lint's exceptions stay the ones .ansible-lint justifies: one inline rule, and the mocks of the AWX and
+Automation Platform modules the docs use."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def test_every_role_prefix_suppression_names_a_collection_prefixed_variable():
                 assert "atlassian_cmk_" in line, f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
 
 
-def test_mocked_modules_are_the_awx_modules_the_docs_use():
+def test_mocked_modules_are_the_awx_and_platform_modules_the_docs_use():
     mocked = set(yaml.safe_load((ROOT / ".ansible-lint").read_text())["mock_modules"])
-    used = {m for path in (ROOT / "docs").rglob("*.yml") for m in re.findall(r"\bawx\.awx\.[a-z_]+", path.read_text())}
+    module = re.compile(r"^\s*-?\s*((?:awx\.awx|ansible\.controller|ansible\.platform)\.[a-z_]+):", re.M)
+    used = {m for path in (ROOT / "docs").rglob("*.yml") for m in module.findall(path.read_text())}
     assert mocked == used
