@@ -26,7 +26,7 @@ options:
   _input:
     description:
       - The role's variables without their V(atlassian_cmk_) prefix, as a dictionary, for example V(realm),
-        V(regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
+        V(regions), V(audit_regions), V(org_paths), V(account_id), V(alias), V(state), V(tags), V(rotation_period_days),
         V(context_tag), V(assume_role_arn), V(endpoint_url), V(policy_template_path), V(policy_template)
         (the file's text, or V(null) when there is no such file), V(policy_template_sha256) (the pin),
         V(policy_template_fetched) (where a template from a URL was fetched to), V(enabled), V(purge_tags), V(adopt),
@@ -73,6 +73,11 @@ _value:
       description: The regions this run manages (all of the realm's unless V(regions) narrows them).
       type: list
       elements: str
+    audit_regions:
+      description: The regions the audit reads (all of the realm's unless V(audit_regions) narrows them).
+      type: list
+      elements: str
+      version_added: 3.1.0
     org_paths:
       description: The organization paths as a list.
       type: list
@@ -265,12 +270,17 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     if not realm_regions:
         errors.append(f"{prefix}realm={realm!r}: not an Atlassian Cloud realm; one of {', '.join(REALMS)}")
 
-    regions = as_list(v.get("regions"))
-    outside = [r for r in regions if r not in realm_regions]
-    if outside and realm_regions:
-        errors.append(f"{prefix}regions={regions!r}: {', '.join(map(str, outside))} not in realm {realm} "
-                      f"({', '.join(realm_regions)})")
-    targets = [r for r in realm_regions if not regions or r in regions]
+    def subset(name):
+        """The realm's regions, in its order, that the variable keeps (all of them when it is empty)."""
+        chosen = as_list(v.get(name))
+        outside = [r for r in chosen if r not in realm_regions]
+        if outside and realm_regions:
+            errors.append(f"{prefix}{name}={chosen!r}: {', '.join(map(str, outside))} not in realm {realm} "
+                          f"({', '.join(realm_regions)})")
+        return [r for r in realm_regions if not chosen or r in chosen]
+
+    targets = subset("regions")
+    audit_regions = subset("audit_regions")
 
     try:
         account_id = user_values.account_id(v.get("account_id"), prefix + "account_id")
@@ -307,7 +317,8 @@ def realm_inputs(variables, prefix="atlassian_cmk_", audit=False):
     errors += [] if audit else lifecycle_errors(dict(v, **typed), prefix)
     alias = v.get("alias")
     reads = read_items(targets, alias, v.get("retire_alias")) if not audit else []
-    return dict(typed, errors=errors, realm_regions=realm_regions, target_regions=targets, org_paths=org_paths,
+    return dict(typed, errors=errors, realm_regions=realm_regions, target_regions=targets, audit_regions=audit_regions,
+                org_paths=org_paths,
                 account_id=account_id, policy_template=v.get("policy_template"),
                 policy_template_source=provenance(path, v.get("policy_template"), collection_version()),
                 **_split(key_items(realm_regions, targets, alias, None if audit else v.get("successor_alias"),

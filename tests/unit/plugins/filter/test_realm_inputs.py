@@ -21,7 +21,8 @@ def item(region, alias="alias/atlassian-cmk-key", managed=True, enabled=None, su
 def test_good_variables_give_no_error_and_the_realm_order():
     out = realm_inputs(dict(GOOD, regions="eu-west-1, eu-central-1"))
     assert out == {"errors": [], "realm_regions": ["eu-central-1", "eu-west-1"],
-                   "target_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
+                   "target_regions": ["eu-central-1", "eu-west-1"],
+                   "audit_regions": ["eu-central-1", "eu-west-1"], "org_paths": [ORG], "account_id": None,
                    "policy_template": None, "read_items": [], "retire_alias": None, "retiring": False,
                    "successor_reads": [], "key_items": [item("eu-central-1"), item("eu-west-1")], "left_out": [],
                    "deletion_reads": [], "policy_template_source": BUILT_IN, **DEFAULTS}
@@ -138,6 +139,8 @@ BAD = {
     "negative quiet days": ({"retire_quiet_days": "-1"}, "atlassian_cmk_retire_quiet_days", "-1"),
     "negative unused days": ({"audit_unused_days": -1}, "atlassian_cmk_audit_unused_days", "-1"),
     "fail on": ({"audit_fail_on": "findings"}, "atlassian_cmk_audit_fail_on", "findings"),
+    "audit region outside the realm": ({"audit_regions": "eu-west-1, us-east-1"}, "atlassian_cmk_audit_regions",
+                                       "us-east-1 not in realm europe"),
     "short account id": ({"account_id": "12345"}, "atlassian_cmk_account_id", "12345"),
     "account id lost its zero": ({"account_id": 12345678901}, "atlassian_cmk_account_id", "quote it"),
     "account id as a boolean": ({"account_id": True}, "atlassian_cmk_account_id", "True"),
@@ -149,6 +152,17 @@ def test_each_bad_variable_is_named_with_its_value(variables, name, value):
     errors = realm_inputs(dict(GOOD, **variables))["errors"]
     assert len(errors) == 1, errors
     assert errors[0].startswith(f"{name}=") and value in errors[0]
+
+
+@pytest.mark.parametrize("given, expected", [
+    (None, ["eu-central-1", "eu-west-1"]), ([], ["eu-central-1", "eu-west-1"]), ("", ["eu-central-1", "eu-west-1"]),
+    ("eu-west-1", ["eu-west-1"]), (["eu-west-1"], ["eu-west-1"]), ("eu-west-1,eu-central-1", ["eu-central-1", "eu-west-1"]),
+    ("eu-west-1\n", ["eu-west-1"])])
+def test_the_audit_reads_the_regions_audit_regions_keeps_and_the_converge_ignores_it(given, expected):
+    out = realm_inputs(dict(GOOD, audit_regions=given), audit=True)
+    assert out["errors"] == [] and out["audit_regions"] == expected
+    converge = realm_inputs(dict(GOOD, audit_regions=given))
+    assert converge["target_regions"] == ["eu-central-1", "eu-west-1"] and len(converge["key_items"]) == 2
 
 
 def test_a_successor_follows_the_enrolled_alias_in_every_region_of_the_realm():
