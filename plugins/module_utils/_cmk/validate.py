@@ -13,6 +13,7 @@ MARKER_PREFIX = "cmkops:atlassian_cmk:"
 
 _ALIAS_NAME = re.compile(r"^[A-Za-z0-9/_-]+$")
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):[0-9]{12}:key/[A-Za-z0-9-]{1,128}$")
 # aws:PrincipalOrgPaths: o-<org>/ then root, OU ids or wildcards, ending in /*
 # e.g. o-rab3nm4fez/*/ou-ab12-cdef3456/*  or  o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*
 _ORG_PATH = re.compile(r"^o-[a-z0-9]{10,32}(/(\*|r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}))*/\*$")
@@ -67,6 +68,17 @@ def check_alias(alias: Any) -> List[InvalidInput]:
 def is_account_id(value: Any) -> bool:
     """Whether ``value`` is an AWS account ID as text: exactly 12 digits (the one place that says so)."""
     return isinstance(value, str) and bool(_ACCOUNT_ID.fullmatch(value))
+
+
+def check_key_arn(key_arn: Any, region: Optional[str]) -> List[InvalidInput]:
+    """A KMS key's ARN (never an alias or a bare ID: the caller acts on exactly the key an event named), in
+    ``region``."""
+    found = _KEY_ARN.match(key_arn) if isinstance(key_arn, str) else None
+    if not found:
+        return [InvalidInput("key_arn", key_arn, "not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")]
+    if region and found.group(1) != region:
+        return [InvalidInput("key_arn", key_arn, f"a key of {found.group(1)}, not of the region {region}")]
+    return []
 
 
 def check_account_id(account_id: Optional[str]) -> List[InvalidInput]:
