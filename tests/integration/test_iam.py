@@ -192,7 +192,8 @@ ACCEPTED = {("converge-policy.json", "RESOURCE_STAR", "['kms:TagResource']")} | 
     (name, "UNKNOWN_ACTION", "Unknown action kms:GetKeyLastUsage") for name in ("converge-policy.json", "audit-policy.json")}
 
 
-@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "inventory-policy.json"])
+@pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "inventory-policy.json",
+                                  "guard-reader-policy.json"])
 def test_parliament_finds_nothing_but_the_accepted(name):
     text = (IAM_DIR / name).read_text().replace("${aws:PrincipalAccount}", ACCOUNT)  # as IAM fills it in
     findings = {(name, f.issue, str(f.detail)) for f in parliament.analyze_policy_string(text).findings}
@@ -200,7 +201,7 @@ def test_parliament_finds_nothing_but_the_accepted(name):
 
 
 @pytest.mark.parametrize("name", ["converge-policy.json", "audit-policy.json", "fleet-trust-policy.json",
-                                  "inventory-policy.json"])
+                                  "inventory-policy.json", "guard-reader-policy.json"])
 def test_no_wildcard_action_and_star_only_where_kms_has_no_resource(name):
     unscoped = {"kms:CreateKey", "kms:TagResource", "tag:GetResources", "sts:GetCallerIdentity", "sts:AssumeRole"}
     unscoped |= set(shipped("inventory-policy.json")["Statement"][0]["Action"])  # read-only listings
