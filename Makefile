@@ -28,7 +28,7 @@ TIMED   = start=$$SECONDS; trap 'echo "== $@: $$((SECONDS - start)) s"' EXIT;
 LINES  := 2.17 2.18 2.19 2.20 2.21 2.22
 NOX    := $(BIN)/nox --envdir $(CACHE)/nox
 
-.PHONY: venv test unit integration molecule lint matrix pythons $(LINES:%=ansible-test-%) integration-newest \
+.PHONY: venv test unit integration molecule lint matrix pythons $(LINES:%=ansible-test-%) integration-newest guard \
         release ee changelog demo bench clean
 
 venv: $(STAMP) $(LINK)
@@ -75,16 +75,17 @@ lint: venv
 	  --disallow-unknown-collection-refs .
 
 # The integration tests on the newest line (the longest session, so it starts first) beside every line's
-# ansible-test sanity and units, two sessions at a time; each line's result is reported, even when another fails.
-# Then the release checks. A missing Python fails first, saying how to get it.
+# ansible-test sanity and units and the guard's rulebook (tests/guard, ansible-rulebook on the newest line), two
+# sessions at a time; each result is reported, even when another fails. Then the release checks. A missing Python
+# fails first, saying how to get it.
 matrix: pythons
-	$(MAKE) -j2 --keep-going --output-sync=target integration-newest $(LINES:%=ansible-test-%)
+	$(MAKE) -j2 --keep-going --output-sync=target integration-newest $(LINES:%=ansible-test-%) guard
 	$(MAKE) release
 
 pythons: venv
 	$(NOX) -s pythons
 
-$(LINES:%=ansible-test-%) integration-newest: pythons
+$(LINES:%=ansible-test-%) integration-newest guard: pythons
 	$(TIMED) $(NOX) -s $@
 
 # What Galaxy, Automation Hub and AWX see: galaxy-importer on the built tarball (noxfile.py), and tests/ecosystem

@@ -50,6 +50,9 @@ SKIPPED_SANITY = {"2.22": {"pylint": "ansible-core 2.22.0rc1's pylint requiremen
 # What the integration tests import, besides the collection's own needs (requirements.txt).
 INTEGRATION_DEPS = ["moto[server]==5.2.*", "pytest==9.*", "pytest-xdist==3.*", "parliament==1.6.*", "setuptools<81"]
 
+# What the guard's rulebook runs on (tests/guard): ansible-rulebook, and aiobotocore for amazon.aws's SQS source.
+GUARD_DEPS = ["ansible-rulebook==1.3.*", "aiobotocore==3.*"]
+
 # Where antsibull-nox finds amazon.aws (`ansible-galaxy collection list`): the .venv's ansible bundle. Never
 # Galaxy, which is not reachable here.
 BUNDLE = next(iter(sorted(ROOT.glob(".venv/lib/python3*/site-packages"))), None)
@@ -151,6 +154,17 @@ def integration_newest(session: nox.Session) -> None:
                 "version('ansible-core'), 'amazon.aws', m['collection_info']['version'], 'Python', sys.version.split()[0])")
     session.run("pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "tests/integration", *session.posargs,
                 env={"ANSIBLE_COLLECTIONS_PATH": str(ROOT / "collections"), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")})
+
+
+@nox.session(name="guard", python=_python(LINES[NEWEST][1]), default=False)
+def guard(session: nox.Session) -> None:
+    """The guard's rulebook under ansible-rulebook, reading a moto SQS queue with the newest bundle's amazon.aws (its
+    EDA source aws_sqs_queue, with aiobotocore). ansible-rulebook needs a JDK 17 or newer; the test says how to get
+    one when there is none."""
+    session.install(LINES[NEWEST][0], "-r", "requirements.txt", *INTEGRATION_DEPS, *GUARD_DEPS)
+    session.install("--no-deps", NEWEST_BUNDLE)
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/guard", *session.posargs,
+                env={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")})
 
 
 @nox.session(name="build-import-check", python=_python("3.11"), default=False)

@@ -206,6 +206,27 @@ class ProxyServer(ServerProcess):
                 "events_file": str(self.events_file)}
 
 
+class RulebookProcess(ServerProcess):
+    """ansible-rulebook running ``rulebook`` (a file or a collection's rulebook) with an inventory and a variables
+    file; it answers once its rule set waits for events."""
+
+    name = "rulebook"
+
+    def __init__(self, rulebook: str, inventory: Path, variables: Path, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.args = ["-r", rulebook, "-i", str(inventory), "-e", str(variables), "-v"]  # -v: says when it waits
+
+    def command(self) -> List[str]:
+        return [str(Path(sys.executable).with_name("ansible-rulebook")), *self.args]
+
+    def probe(self) -> None:
+        if "Waiting for events" not in self.log_file.read_text(errors="replace"):
+            raise ValueError("the rule set does not wait for events yet")
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")
+
+
 def is_running(pid: int, marker: bytes) -> bool:
     """Whether ``pid`` is alive and its command line mentions ``marker`` (still our server)."""
     try:

@@ -24,10 +24,11 @@ ALLOWED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst
            "CODE_OF_CONDUCT.md", "requirements.txt", "meta/runtime.yml", "meta/execution-environment.yml",
            "changelogs/changelog.yaml", "changelogs/config.yaml", "plugins/*/*.py", "plugins/module_utils/_cmk/*.py",
            "roles/realm_keys/README.md", "roles/realm_keys/*/*.yml", "playbooks/*.yml", "docs/*.md", "docs/iam/*.md",
-           "docs/iam/*.json", "inventories/*.yml"]
+           "docs/iam/*.json", "inventories/*.yml", "extensions/eda/rulebooks/*.yml"]
 REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "LICENSE", "CHANGELOG.rst", "SUPPORT.md", "CONTRIBUTING.md",
             "CODE_OF_CONDUCT.md", "meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt",
             "plugins/modules/atlassian_cmk_key.py", "plugins/module_utils/_cmk/ensure.py",
+            "extensions/eda/rulebooks/guard.yml", "playbooks/guard.yml",
             "plugins/filter/realm_regions.py", "roles/realm_keys/meta/argument_specs.yml",
             "roles/realm_keys/meta/main.yml", "roles/realm_keys/tasks/main.yml", "playbooks/site.yml",
             "playbooks/audit.yml", "docs/awx.md", "docs/iam/converge-policy.json", "changelogs/changelog.yaml",
