@@ -21,16 +21,15 @@ import subprocess
 import sys
 import sysconfig
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from harness.cloudtrail import ACCOUNT, kms_call
 from harness.kms_state import client
 from harness.servers import RulebookProcess, operation_of
 from tests.ecosystem.support import ORG_PATH, ROOT, repo_env, run, tool
 
-ACCOUNT = "123456789012"  # moto's own account
 OTHER_ACCOUNT = "111122223333"
 OWN_SESSION = "cmkops-atlassian-cmk"
 QUEUE = "atlassian-cmk-guard"
@@ -52,31 +51,11 @@ def require_jdk() -> None:
         pytest.fail(f"java is {out.splitlines()[0] if out else 'unknown'}. {how}")
 
 
-def cloudtrail_event(name: str, region: str, key_arn: str, caller: str, **request) -> dict:
-    """An EventBridge event of a KMS call, as CloudTrail delivers it ("AWS API Call via CloudTrail")."""
-    detail = {"eventVersion": "1.09", "eventTime": "2026-12-03T10:00:00Z", "eventSource": "kms.amazonaws.com",
-              "eventName": name, "awsRegion": region, "sourceIPAddress": "203.0.113.7",
-              "userIdentity": {"type": "AssumedRole", "arn": caller, "accountId": ACCOUNT},
-              "requestParameters": {"keyId": key_arn, **request}, "responseElements": None,
-              "resources": [{"accountId": ACCOUNT, "type": "AWS::KMS::Key", "ARN": key_arn}],
-              "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": ACCOUNT,
-              "eventCategory": "Management"}
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "AWS API Call via CloudTrail",
-            "source": "aws.kms", "account": ACCOUNT, "time": detail["eventTime"], "region": region, "resources": [],
-            "detail": detail}
-
-
-def region_of(entry: dict) -> str:
-    """The region a recorded request was signed for."""
+def signed_for(entry: dict) -> tuple:
+    """The region and the service a recorded request was signed for."""
     auth = (entry.get("headers") or {}).get("Authorization", "")
     found = re.search(r"Credential=[^/]+/\d+/([\w-]+)/(\w+)/", auth)
-    return found.group(1) if found else ""
-
-
-def service_of(entry: dict) -> str:
-    auth = (entry.get("headers") or {}).get("Authorization", "")
-    found = re.search(r"Credential=[^/]+/\d+/[\w-]+/(\w+)/", auth)
-    return found.group(1) if found else ""
+    return found.groups() if found else ("", "")
 
 
 def shown(text: str) -> list:
@@ -117,10 +96,10 @@ def test_the_guard_audits_the_account_and_region_of_each_event_on_an_enrolled_ke
     kms["eu-west-1"].disable_key(KeyId=west.split("/")[-1])  # moto takes the ID only
     kms["eu-central-1"].schedule_key_deletion(KeyId=central.split("/")[-1], PendingWindowInDays=7)
     jane = f"arn:aws:sts::{ACCOUNT}:assumed-role/admin/jane"
-    events = [cloudtrail_event("DisableKey", "eu-west-1", west, f"arn:aws:sts::{ACCOUNT}:assumed-role/cmk/{OWN_SESSION}"),
-              cloudtrail_event("DisableKey", "eu-west-1", stray, jane),
-              cloudtrail_event("DisableKey", "eu-west-1", west, jane),
-              cloudtrail_event("ScheduleKeyDeletion", "eu-central-1", central, jane, pendingWindowInDays=7)]
+    events = [kms_call("DisableKey", "eu-west-1", west, f"arn:aws:sts::{ACCOUNT}:assumed-role/cmk/{OWN_SESSION}"),
+              kms_call("DisableKey", "eu-west-1", stray, jane),
+              kms_call("DisableKey", "eu-west-1", west, jane),
+              kms_call("ScheduleKeyDeletion", "eu-central-1", central, jane, pendingWindowInDays=7)]
 
     rulebook = RulebookProcess("cmkops.atlassian_cmk.guard", inventory, variables, workdir=str(tmp_path / "eda"),
                                env={k: v for k, v in env.items() if k.startswith(("ANSIBLE_", "AWS_", "PATH"))})
@@ -162,9 +141,9 @@ def test_the_guard_audits_the_account_and_region_of_each_event_on_an_enrolled_ke
         f"{central}: deletion cancelled; the key stays Disabled until a run enables it"]}
     # The audits read the two events' regions with the account's own credentials (no role of the other account), and
     # the one write is the cancellation, in the second event's region.
-    kms_calls = [e for e in calls.entries if service_of(e) == "kms"]
-    assert kms_calls and {region_of(e) for e in kms_calls} == {"eu-west-1", "eu-central-1"}
-    writes = [(op, region_of(e)) for e, op in ((e, operation_of(e)) for e in kms_calls) if op in calls.writes()]
+    kms_calls = [e for e in calls.entries if signed_for(e)[1] == "kms"]
+    assert kms_calls and {signed_for(e)[0] for e in kms_calls} == {"eu-west-1", "eu-central-1"}
+    writes = [(op, signed_for(e)[0]) for e, op in ((e, operation_of(e)) for e in kms_calls) if op in calls.writes()]
     assert writes == [("CancelKeyDeletion", "eu-central-1")]
     assert "AssumeRole" not in calls.operations()
     # The keys: the disabled one is left as it is; the deletion nobody asked for is cancelled, and the key stays off.

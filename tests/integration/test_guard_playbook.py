@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import json
 
+from harness.cloudtrail import ACCOUNT, kms_call
 from harness.kms_state import client
 from conftest import ORG_PATH, run_site
 
-ACCOUNT = "123456789012"
-
 
 def event_vars(tmp_path, name: str, region: str, key_arn: str, account: str = ACCOUNT) -> list:
-    detail = {"eventName": name, "eventSource": "kms.amazonaws.com", "awsRegion": region,
-              "recipientAccountId": account, "userIdentity": {"arn": f"arn:aws:sts::{account}:assumed-role/a/jane"},
-              "resources": [{"ARN": key_arn, "type": "AWS::KMS::Key"}], "requestParameters": {"keyId": key_arn}}
+    body = dict(kms_call(name, region, key_arn, f"arn:aws:sts::{account}:assumed-role/a/jane", account), id="e-1")
     path = tmp_path / "event.json"
-    path.write_text(json.dumps({"ansible_eda": {"event": {"body": {"id": "e-1", "detail": detail}}}}))
+    path.write_text(json.dumps({"ansible_eda": {"event": {"body": body}}}))
     return ["-e", f"@{path}"]
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import re
 
-import boto3
 import yaml
 
-from conftest import CREDENTIALS, REGION, ROOT, run_site
+from harness.kms_state import client
+from conftest import REGION, ROOT, run_site
 
 ACCOUNT = "123456789012"  # moto's account
 NAME = "atlassian-cmk-guard"
@@ -31,9 +31,7 @@ def changed(proc) -> int:
 
 
 def aws(moto, service: str):
-    return boto3.client(service, region_name=REGION, endpoint_url=moto.url,
-                        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    return client(moto.url, REGION, service)
 
 
 def cloudtrail_event(event_name: str, source: str = "kms.amazonaws.com") -> dict:
